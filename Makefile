@@ -1,0 +1,83 @@
+# Parley: plain make + pkg-config. `make` builds build/parley.
+# make check | make demo | make sanitize | make fuzz | make clean
+
+PKGS     := libmicrohttpd sqlite3 md4c inih libsodium
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN     := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+            -Wno-unused-parameter -Wformat=2 -Wvla
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+SRC      := $(sort $(wildcard src/*/*.c))
+MAIN     := src/main.c
+EMBEDDED := $(sort $(wildcard templates/default/*) $(wildcard demo/*))
+UNIT     := $(sort $(wildcard tests/unit/test_*.c))
+
+OBJ      := $(SRC:%.c=build/obj/%.o) build/obj/embed_data.o
+SOBJ     := $(SRC:%.c=build/san/%.o) build/san/embed_data.o
+
+.PHONY: all deps check demo sanitize unit clean fuzz format
+all: build/parley
+
+deps:
+	@sh scripts/deps.sh
+
+build/tools/embed: tools/embed.c
+	@mkdir -p $(@D)
+	$(CC) -O1 -o $@ $<
+
+build/gen/embed_data.c: build/tools/embed $(EMBEDDED)
+	@mkdir -p $(@D)
+	build/tools/embed $@ $(EMBEDDED)
+
+build/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Isrc -MMD -MP -c -o $@ $<
+
+build/san/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) -O1 -g $(SAN) $(WARN) $(PKG_CFLAGS) -Isrc -MMD -MP -c -o $@ $<
+
+build/obj/embed_data.o: build/gen/embed_data.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Isrc -c -o $@ $<
+
+build/san/embed_data.o: build/gen/embed_data.c
+	@mkdir -p $(@D)
+	$(CC) -O1 $(SAN) -Isrc -c -o $@ $<
+
+build/parley: build/obj/src/main.o $(OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/parley-san: build/san/src/main.o $(SOBJ)
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+build/tests/%: tests/unit/%.c $(OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS) -lcmocka
+
+build/tests-san/%: tests/unit/%.c $(SOBJ)
+	@mkdir -p $(@D)
+	$(CC) -O1 -g $(SAN) $(WARN) $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS) -lcmocka
+
+UNIT_BIN     := $(UNIT:tests/unit/%.c=build/tests/%)
+UNIT_SAN_BIN := $(UNIT:tests/unit/%.c=build/tests-san/%)
+
+unit: $(UNIT_BIN)
+sanitize: build/parley-san $(UNIT_SAN_BIN)
+
+check: deps
+	$(MAKE) all unit sanitize
+	sh tests/run
+
+demo: deps
+	$(MAKE) all
+	@test -d demo-site || build/parley init demo-site --demo
+	build/parley serve demo-site --listen 127.0.0.1:8080
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

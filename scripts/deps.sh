@@ -1,0 +1,18 @@
+#!/bin/sh
+# Install the Debian packages Parley builds and tests with, if missing.
+set -e
+PKGS="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libmd4c-dev
+libinih-dev libsodium-dev libcmocka-dev tidy curl python3 sqlite3"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing$missing"
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: need root to install:$missing" >&2
+	exit 1
+fi
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing

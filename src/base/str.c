@@ -1,0 +1,222 @@
+#include "str.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum perr
+str_ntoint(const char *s, size_t n, long long min, long long max,
+    long long *out)
+{
+	long long v = 0;
+	size_t i = 0;
+	int neg = 0;
+
+	if (n == 0)
+		return P_BADINPUT;
+	if (s[0] == '-') {
+		neg = 1;
+		i = 1;
+		if (n == 1)
+			return P_BADINPUT;
+	}
+	for (; i < n; i++) {
+		int d;
+
+		if (s[i] < '0' || s[i] > '9')
+			return P_BADINPUT;
+		d = s[i] - '0';
+		if (v > (9223372036854775807LL - d) / 10)
+			return P_BADINPUT;
+		v = v * 10 + d;
+	}
+	if (neg)
+		v = -v;
+	if (v < min || v > max)
+		return P_BADINPUT;
+	*out = v;
+	return P_OK;
+}
+
+enum perr
+str_toint(const char *s, long long min, long long max, long long *out)
+{
+	if (s == NULL)
+		return P_BADINPUT;
+	return str_ntoint(s, strlen(s), min, max, out);
+}
+
+char *
+str_slugify(struct arena *a, const char *s)
+{
+	char *out = arena_alloc(a, 201);
+	size_t n = 0;
+	int dash = 0;
+
+	for (; *s && n < 200; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isalnum(c) || c >= 0x80) {
+			if (dash && n > 0 && n < 199)
+				out[n++] = '-';
+			dash = 0;
+			out[n++] = (char)(c < 0x80 ? tolower(c) : c);
+		} else if (c != '\'')
+			dash = 1;
+	}
+	/* Don't leave a truncated UTF-8 sequence at the end. */
+	while (n > 0 && ((unsigned char)out[n - 1] & 0xC0) == 0x80) {
+		size_t k = n - 1;
+		while (k > 0 && ((unsigned char)out[k] & 0xC0) == 0x80)
+			k--;
+		{
+			unsigned char lead = (unsigned char)out[k];
+			size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+			if (n - k == want)
+				break;
+			n = k;
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
+int
+str_is_slug(const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c >= 0x80))
+			return 0;
+	}
+	return 1;
+}
+
+char *
+str_trim(char *s)
+{
+	size_t n;
+	char *p = s;
+
+	while (*p && isspace((unsigned char)*p))
+		p++;
+	if (p != s)
+		memmove(s, p, strlen(p) + 1);
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+int
+str_valid_text(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = p[i];
+		size_t len, k;
+		unsigned cp;
+
+		if (c < 0x80) {
+			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+				return 0;
+			if (c == 0x7f)
+				return 0;
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			len = 2;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			len = 3;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			len = 4;
+			cp = c & 0x07;
+		} else
+			return 0;
+		if (i + len > n)
+			return 0;
+		for (k = 1; k < len; k++) {
+			if ((p[i + k] & 0xC0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i + k] & 0x3F);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+void
+str_iso8601(int64_t t, char out[21])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	if (strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		out[0] = '\0';
+}
+
+void
+str_human_date(int64_t t, char *out, size_t outsz)
+{
+	static const char *months[] = { "January", "February", "March",
+		"April", "May", "June", "July", "August", "September",
+		"October", "November", "December" };
+	time_t tt = (time_t)t;
+	struct tm tm;
+	int n;
+
+	gmtime_r(&tt, &tm);
+	n = snprintf(out, outsz, "%s %d, %d", months[tm.tm_mon], tm.tm_mday,
+	    tm.tm_year + 1900);
+	if (n < 0 || (size_t)n >= outsz)
+		out[0] = '\0';
+}
+
+enum perr
+str_parse_date(const char *s, int64_t *out)
+{
+	struct tm tm;
+	const char *p;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	if (s == NULL)
+		return P_BADINPUT;
+	p = strptime(s, "%Y-%m-%d", &tm);
+	if (p == NULL)
+		return P_BADINPUT;
+	if (*p == 'T' || *p == ' ') {
+		const char *q = strptime(p + 1, "%H:%M:%S", &tm);
+		if (q == NULL)
+			q = strptime(p + 1, "%H:%M", &tm);
+		if (q == NULL)
+			return P_BADINPUT;
+		p = q;
+		if (*p == 'Z')
+			p++;
+	}
+	if (*p != '\0')
+		return P_BADINPUT;
+	if (tm.tm_year < 70 || tm.tm_year > 1100)
+		return P_BADINPUT;
+	t = timegm(&tm);
+	if (t == (time_t)-1)
+		return P_BADINPUT;
+	*out = (int64_t)t;
+	return P_OK;
+}

@@ -1,0 +1,41 @@
+/* str.h: small string helpers with explicit bounds. No allocation except
+ * where an arena is passed. */
+#ifndef PARLEY_STR_H
+#define PARLEY_STR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "err.h"
+
+/* Parse a whole decimal integer in [min, max] (strtonum-style). Leading or
+ * trailing junk, overflow, or out of range gives P_BADINPUT. */
+enum perr str_toint(const char *s, long long min, long long max, long long *out);
+/* Same, for the first n bytes of s (not NUL-terminated). */
+enum perr str_ntoint(const char *s, size_t n, long long min, long long max,
+    long long *out);
+
+/* Lower-case ASCII slug from arbitrary UTF-8 text: letters and digits kept
+ * (ASCII lower-cased, other UTF-8 bytes kept as is), runs of anything else
+ * become one '-', no leading/trailing '-'. At most 200 bytes. Arena-owned. */
+char *str_slugify(struct arena *a, const char *s);
+
+/* True if s is a non-empty slug: [a-z0-9-] and UTF-8 bytes >= 0x80 only. */
+int str_is_slug(const char *s);
+
+/* Trim ASCII whitespace in place; returns s. */
+char *str_trim(char *s);
+
+/* True if all of s is valid UTF-8 with no NUL and no C0 controls other than
+ * tab, LF, CR. */
+int str_valid_text(const char *s, size_t n);
+
+/* Format a UTC unix time: "2026-11-28T20:36:42Z". out must hold 21 bytes. */
+void str_iso8601(int64_t t, char out[21]);
+/* "November 28, 2026" into out (>= 32 bytes). */
+void str_human_date(int64_t t, char *out, size_t outsz);
+/* Parse "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" or "YYYY-MM-DDTHH:MM:SSZ" (UTC). */
+enum perr str_parse_date(const char *s, int64_t *out);
+
+#endif
