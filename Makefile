@@ -12,7 +12,7 @@ SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 
 SRC      := $(sort $(wildcard src/*/*.c))
 MAIN     := src/main.c
-EMBEDDED := $(sort $(wildcard templates/default/*) $(wildcard demo/*))
+EMBEDDED := $(sort $(wildcard templates/default/*.html templates/default/*.css) $(wildcard demo/*.md demo/*.txt demo/*.svg))
 UNIT     := $(sort $(wildcard tests/unit/test_*.c))
 
 OBJ      := $(SRC:%.c=build/obj/%.o) build/obj/embed_data.o
@@ -62,11 +62,27 @@ build/tests-san/%: tests/unit/%.c $(SOBJ)
 	@mkdir -p $(@D)
 	$(CC) -O1 -g $(SAN) $(WARN) $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS) -lcmocka
 
+FUZZ         := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAY  := $(FUZZ:tests/fuzz/fuzz_%.c=build/fuzz/replay_%)
+FUZZ_BIN     := $(FUZZ:tests/fuzz/fuzz_%.c=build/fuzz/fuzz_%)
+
+# Replay binaries run each fuzz target over its regression inputs in the
+# normal test run (no libFuzzer needed); `make fuzz` builds real fuzzers.
+build/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(SOBJ)
+	@mkdir -p $(@D)
+	$(CC) -O1 -g $(SAN) $(WARN) $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS)
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(SRC) build/gen/embed_data.c
+	@mkdir -p $(@D)
+	clang -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -D_GNU_SOURCE -Isrc -o $@ $^ $(PKG_LIBS)
+
 UNIT_BIN     := $(UNIT:tests/unit/%.c=build/tests/%)
 UNIT_SAN_BIN := $(UNIT:tests/unit/%.c=build/tests-san/%)
 
 unit: $(UNIT_BIN)
-sanitize: build/parley-san $(UNIT_SAN_BIN)
+sanitize: build/parley-san $(UNIT_SAN_BIN) $(FUZZ_REPLAY)
+fuzz: $(FUZZ_BIN)
+	@echo 'run e.g.: build/fuzz/fuzz_markdown tests/fuzz/corpus/markdown -max_total_time=60'
 
 check: deps
 	$(MAKE) all unit sanitize

@@ -25,7 +25,8 @@ enum perr buf_puts(struct buf *b, const char *s);
 enum perr buf_putc(struct buf *b, char c);
 enum perr buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-enum perr buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+enum perr buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* Hand the bytes to the caller (caller frees with free()); b is reset. */
 char *buf_detach(struct buf *b, size_t *len);
 

@@ -32,6 +32,7 @@ struct tmpl_src {
 };
 
 struct tmpl_set;
+struct tval;
 
 /* On error returns P_BADINPUT and writes "name:line: reason" to err. */
 enum perr tmpl_set_compile(const struct tmpl_src *srcs, size_t n,

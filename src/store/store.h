@@ -108,6 +108,9 @@ struct store_ops {
 	enum perr (*post_set_open)(struct store *st, int64_t id, int open);
 	enum perr (*category_get)(struct store *st, struct arena *a,
 	    const char *slug, struct category *out);
+	/* Every category that has at least one listed post, by name. */
+	enum perr (*category_list)(struct store *st, struct arena *a,
+	    struct category **out, size_t *n);
 	/* Insert a comment; parent (if any) must belong to the same post.
 	 * Sets *id. Durable on return. */
 	enum perr (*comment_add)(struct store *st, const struct comment *c,
@@ -149,6 +152,7 @@ extern const struct store_ops store_sqlite_ops;
 #define store_post_list(st, ...) ((st)->ops->post_list((st), __VA_ARGS__))
 #define store_post_set_open(st, ...) ((st)->ops->post_set_open((st), __VA_ARGS__))
 #define store_category_get(st, ...) ((st)->ops->category_get((st), __VA_ARGS__))
+#define store_category_list(st, ...) ((st)->ops->category_list((st), __VA_ARGS__))
 #define store_comment_add(st, ...) ((st)->ops->comment_add((st), __VA_ARGS__))
 #define store_comment_get(st, ...) ((st)->ops->comment_get((st), __VA_ARGS__))
 #define store_comment_list_post(st, ...) ((st)->ops->comment_list_post((st), __VA_ARGS__))

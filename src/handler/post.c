@@ -1,0 +1,313 @@
+/* post.c: reading pages: the front page, category and author archives,
+ * and the article with its comment thread and reply form. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../auth/sign.h"
+#include "../base/limits.h"
+#include "../base/log.h"
+#include "../base/str.h"
+#include "thread.h"
+#include "page.h"
+
+#define PER_PAGE 10
+
+static void
+put_cats(struct arena *a, struct tval *obj, const struct post *p)
+{
+	struct tval *l = tv_list(a);
+	size_t i;
+
+	for (i = 0; i < p->ncats; i++) {
+		struct tval *c = tv_push(l);
+		tv_str(c, "name", p->cats[i].name);
+		tv_str(c, "url", url_category(a, p->cats[i].slug));
+		tv_str(c, "sep", i + 1 < p->ncats ? ", " : "");
+	}
+	tv_put(obj, "categories", l);
+	tv_bool(obj, "has_categories", p->ncats > 0);
+}
+
+static void
+put_post_common(struct arena *a, struct tval *o, const struct post *p)
+{
+	char iso[21], human[48];
+
+	str_iso8601(p->published, iso);
+	str_human_date(p->published, human, sizeof(human));
+	tv_int(o, "id", p->id);
+	tv_str(o, "title", p->title);
+	tv_str(o, "url", url_post(a, p));
+	tv_str(o, "date_iso", iso);
+	tv_str(o, "date_human", human);
+	tv_str(o, "author_name", p->author_name);
+	tv_str(o, "author_url", url_author(a, p->author_login));
+	tv_str(o, "image", p->image);
+	tv_str(o, "image_caption", p->image_caption);
+	put_cats(a, o, p);
+}
+
+/* Front page and archives share one template. */
+static void
+listing(struct app *app, struct req *rq, struct resp *rs,
+    const struct post_query *q0, int64_t page, const char *heading,
+    const char *base)
+{
+	struct post_query q = *q0;
+	struct post *posts;
+	struct tval *ctx, *list;
+	size_t n, i;
+	int64_t total;
+	enum perr e;
+
+	q.offset = (page - 1) * PER_PAGE;
+	q.limit = PER_PAGE;
+	if ((e = store_post_list(app->store, rq->a, &q, &posts, &n, &total)) !=
+	    P_OK) {
+		h_error(app, rq, rs, 503, "The articles could not be read.");
+		return;
+	}
+	if (page > 1 && n == 0) {
+		h_error(app, rq, rs, 404, "There is no such page.");
+		return;
+	}
+	ctx = page_ctx(app, rq, heading ? heading :
+	    (page > 1 ? arena_printf(rq->a, "Page %lld", (long long)page) :
+	    NULL));
+	if (heading)
+		tv_str(ctx, "heading", heading);
+	list = tv_list(rq->a);
+	for (i = 0; i < n; i++) {
+		struct tval *o = tv_push(list);
+		const char *u;
+
+		put_post_common(rq->a, o, &posts[i]);
+		u = url_post(rq->a, &posts[i]);
+		tv_str(o, "excerpt", posts[i].excerpt);
+		tv_str(o, "responses_label",
+		    responses_label(rq->a, posts[i].n_approved));
+		tv_str(o, "comments_url", arena_printf(rq->a, "%s#comments", u));
+	}
+	tv_put(ctx, "posts", list);
+	tv_bool(ctx, "no_posts", n == 0);
+	tv_int(ctx, "page_num", page);
+	if (q.offset + (int64_t)n < total)
+		tv_str(ctx, "older_url", arena_printf(rq->a, "%spage/%lld/",
+		    base, (long long)page + 1));
+	if (page == 2)
+		tv_str(ctx, "newer_url", base);
+	else if (page > 2)
+		tv_str(ctx, "newer_url", arena_printf(rq->a, "%spage/%lld/",
+		    base, (long long)page - 1));
+	page_render(app, rq, rs, "front", ctx);
+}
+
+void
+h_front(struct app *app, struct req *rq, struct resp *rs, int64_t page)
+{
+	struct post_query q = { 0 };
+
+	listing(app, rq, rs, &q, page, NULL, "/");
+}
+
+void
+h_category(struct app *app, struct req *rq, struct resp *rs,
+    const char *slug, int64_t page)
+{
+	struct post_query q = { 0 };
+	struct category c;
+
+	if (store_category_get(app->store, rq->a, slug, &c) != P_OK) {
+		h_error(app, rq, rs, 404, "There is no such category.");
+		return;
+	}
+	q.category_slug = c.slug;
+	listing(app, rq, rs, &q, page,
+	    arena_printf(rq->a, "Category: %s", c.name),
+	    url_category(rq->a, c.slug));
+}
+
+void
+h_author(struct app *app, struct req *rq, struct resp *rs,
+    const char *login, int64_t page)
+{
+	struct post_query q = { 0 };
+	struct user u;
+
+	if (store_user_get(app->store, rq->a, login, &u) != P_OK) {
+		h_error(app, rq, rs, 404, "There is no such author.");
+		return;
+	}
+	q.author_login = u.login;
+	listing(app, rq, rs, &q, page,
+	    arena_printf(rq->a, "Posts by %s", u.name),
+	    url_author(rq->a, u.login));
+}
+
+struct tctx {
+	struct arena *a;
+	const struct post *p;
+	const char *purl;
+	int max_depth;
+	int open;
+};
+
+static struct tval *
+nodes_to_list(struct tctx *t, const struct thread_node *n)
+{
+	struct tval *l = tv_list(t->a);
+
+	for (; n; n = n->next) {
+		struct tval *o = tv_push(l);
+		const struct comment *c = n->c;
+		char iso[21], human[48];
+
+		tv_int(o, "id", c->id);
+		tv_int(o, "depth", n->depth);
+		tv_str(o, "permalink", arena_printf(t->a, "#comment-%lld",
+		    (long long)c->id));
+		/* Every node sets every key: a missing one would be looked
+		 * up in the enclosing (parent comment's) scope. */
+		tv_bool(o, "removed", n->removed);
+		tv_bool(o, "pending", n->pending);
+		tv_bool(o, "by_post_author", !n->removed && c->user_id != 0 &&
+		    c->user_id == t->p->author_id);
+		tv_bool(o, "can_reply", 0);
+		tv_str(o, "reply_url", "");
+		str_iso8601(c->created, iso);
+		str_human_date(c->created, human, sizeof(human));
+		tv_str(o, "date_iso", iso);
+		tv_str(o, "date_human", human);
+		if (n->removed) {
+			tv_str(o, "author", "");
+			tv_str(o, "author_site", "");
+			tv_html(o, "body", html_trusted_literal(""));
+		} else {
+			tv_str(o, "author", c->author);
+			tv_str(o, "author_site", c->url);
+			/* Rendered and sanitised by render/markdown.c when
+			 * the comment was written. */
+			tv_html(o, "body", (struct html_trusted){ c->body_html });
+			if (t->open && !n->pending && n->depth < t->max_depth) {
+				tv_bool(o, "can_reply", 1);
+				tv_str(o, "reply_url", arena_printf(t->a,
+				    "%s?replytocom=%lld#respond", t->purl,
+				    (long long)c->id));
+			}
+		}
+		tv_bool(o, "has_children", n->first != NULL);
+		tv_put(o, "children", n->first ? nodes_to_list(t, n->first) :
+		    tv_list(t->a));
+	}
+	return l;
+}
+
+/* The comment a reply form targets, if it is visible to this reader. */
+static const struct comment *
+find_visible(const struct thread_node *n, int64_t id)
+{
+	for (; n; n = n->next) {
+		const struct comment *c;
+
+		if (n->c->id == id && !n->removed)
+			return n->c;
+		if ((c = find_visible(n->first, id)) != NULL)
+			return c;
+	}
+	return NULL;
+}
+
+void
+article_page(struct app *app, struct req *rq, struct resp *rs,
+    const struct post *p, const struct form_in *f, const char *viewer)
+{
+	struct comment *cs;
+	struct thread_node *roots;
+	struct tval *ctx, *po, *form;
+	struct tctx t;
+	size_t n, shown;
+	int64_t now = (int64_t)time(NULL), parent = 0;
+	const struct comment *pc = NULL;
+	enum perr e;
+
+	if ((e = store_comment_list_post(app->store, rq->a, p->id, &cs, &n)) !=
+	    P_OK) {
+		h_error(app, rq, rs, 503, "The comments could not be read.");
+		return;
+	}
+	thread_build(rq->a, cs, n, viewer, app->conf.thread_depth, &roots,
+	    &shown);
+	ctx = page_ctx(app, rq, p->title);
+	po = tv_obj(rq->a);
+	put_post_common(rq->a, po, p);
+	/* The author's own Markdown, rendered when the post was saved. */
+	tv_html(po, "body", (struct html_trusted){ p->body_html });
+	tv_put(ctx, "post", po);
+
+	t.a = rq->a;
+	t.p = p;
+	t.purl = url_post(rq->a, p);
+	t.max_depth = app->conf.thread_depth;
+	t.open = post_comments_open(app, p, now);
+	if (p->n_approved > 0)
+		tv_str(ctx, "responses_heading", arena_printf(rq->a,
+		    "%s to \xe2\x80\x9c%s\xe2\x80\x9d",
+		    responses_label(rq->a, p->n_approved), p->title));
+	tv_bool(ctx, "has_comments", roots != NULL);
+	tv_put(ctx, "comments", nodes_to_list(&t, roots));
+	tv_bool(ctx, "comments_open", t.open);
+	if (t.open) {
+		if (f)
+			parent = f->parent_id;
+		else if (rq->query(rq, "replytocom")) {
+			long long v;
+			if (str_toint(rq->query(rq, "replytocom"), 1,
+			    INT64_MAX, &v) == P_OK)
+				parent = v;
+		}
+		if (parent && (pc = find_visible(roots, parent)) == NULL)
+			parent = 0;
+		form = tv_obj(rq->a);
+		tv_str(form, "action", "/comments");
+		tv_int(form, "post_id", p->id);
+		tv_int(form, "parent_id", parent);
+		tv_bool(form, "replying", pc != NULL);
+		if (pc)
+			tv_str(form, "reply_to_name", pc->author);
+		tv_str(form, "cancel_url", arena_printf(rq->a, "%s#respond",
+		    t.purl));
+		tv_str(form, "name", f ? f->author : "");
+		tv_str(form, "email", f ? f->email : "");
+		tv_str(form, "website", f ? f->url : "");
+		tv_str(form, "text", f ? f->text : "");
+		tv_str(form, "ts", sign_make(rq->a, app->key, arena_printf(
+		    rq->a, "t%lld", (long long)now)));
+		if (f && f->error)
+			tv_str(form, "error", f->error);
+		tv_int(form, "max_len", app->conf.max_length);
+		tv_put(ctx, "form", form);
+	}
+	page_render(app, rq, rs, "article", ctx);
+}
+
+void
+h_article(struct app *app, struct req *rq, struct resp *rs, int y, int m,
+    int d, const char *slug)
+{
+	struct post p;
+	enum perr e;
+
+	e = store_post_find(app->store, rq->a, y, m, d, slug, &p);
+	if (e == P_NOTFOUND) {
+		h_error(app, rq, rs, 404, "There is no article at this address.");
+		return;
+	}
+	if (e != P_OK) {
+		h_error(app, rq, rs, 503, "The article could not be read.");
+		return;
+	}
+	article_page(app, rq, rs, &p, NULL, commenter_from_cookie(app, rq));
+	/* Pages that take comments change often; let caches revalidate. */
+	resp_header(rs, "Cache-Control", "no-cache");
+}

@@ -1,0 +1,101 @@
+#include "form.h"
+
+#include <string.h>
+
+#include "../base/limits.h"
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decode s[0..n) into an arena string; NULL on a bad escape or NUL. */
+static char *
+decode(struct arena *a, const char *s, size_t n)
+{
+	char *out = arena_alloc(a, n + 1);
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '+')
+			c = ' ';
+		else if (c == '%') {
+			int hi, lo;
+
+			if (i + 2 >= n)
+				return NULL;
+			hi = hexval(s[i + 1]);
+			lo = hexval(s[i + 2]);
+			if (hi < 0 || lo < 0)
+				return NULL;
+			c = (char)(hi * 16 + lo);
+			i += 2;
+		}
+		if (c == '\0')
+			return NULL;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+enum perr
+form_parse(struct arena *a, const char *body, size_t len,
+    struct form_field **out, size_t *n)
+{
+	struct form_field *f;
+	size_t count = 0, i = 0;
+
+	f = arena_alloc(a, sizeof(*f) * LIM_FORM_FIELDS);
+	while (i < len) {
+		size_t start = i, eq = (size_t)-1;
+
+		while (i < len && body[i] != '&') {
+			if (body[i] == '=' && eq == (size_t)-1)
+				eq = i;
+			i++;
+		}
+		if (i > start) {
+			const char *name, *value;
+
+			if (count == LIM_FORM_FIELDS)
+				return P_TOOBIG;
+			if (eq == (size_t)-1) {
+				name = decode(a, body + start, i - start);
+				value = "";
+			} else {
+				name = decode(a, body + start, eq - start);
+				value = decode(a, body + eq + 1, i - eq - 1);
+			}
+			if (name == NULL || value == NULL)
+				return P_BADINPUT;
+			f[count].name = name;
+			f[count].value = value;
+			count++;
+		}
+		i++; /* skip '&' */
+	}
+	*out = f;
+	*n = count;
+	return P_OK;
+}
+
+const char *
+form_get(const struct form_field *f, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(f[i].name, name) == 0)
+			return f[i].value;
+	return NULL;
+}

@@ -1,0 +1,170 @@
+/* routes.c: path → handler. Paths are matched segment by segment; numbers
+ * are parsed with bounds. GET and HEAD are accepted for pages, POST only
+ * where a form posts; anything else is 405 with an Allow header. */
+#include <string.h>
+
+#include "../base/limits.h"
+#include "../base/str.h"
+#include "server.h"
+
+#define MAXSEG 8
+
+struct path {
+	size_t n;
+	const char *seg[MAXSEG];
+	int trailing; /* path ended with '/' */
+};
+
+/* Split "/a/b/c/" into segments in the arena. More than MAXSEG segments
+ * or empty inner segments ("//") make it unroutable (returns 0). */
+static int
+split(struct arena *a, const char *p, struct path *out)
+{
+	const char *s = p + 1;
+
+	memset(out, 0, sizeof(*out));
+	if (p[0] != '/')
+		return 0;
+	while (*s) {
+		const char *e = strchr(s, '/');
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+
+		if (len == 0 || out->n == MAXSEG)
+			return 0;
+		out->seg[out->n++] = arena_strndup(a, s, len);
+		if (e == NULL)
+			return 1;
+		s = e + 1;
+	}
+	out->trailing = out->n > 0 || p[1] == '\0';
+	return 1;
+}
+
+static int
+num(const char *s, size_t digits, long long min, long long max,
+    long long *v)
+{
+	if (digits && strlen(s) != digits)
+		return 0;
+	return str_toint(s, min, max, v) == P_OK;
+}
+
+static int
+page_of(const struct path *p, size_t i, long long *page)
+{
+	/* ".../page/N/" at i */
+	*page = 1;
+	if (p->n == i)
+		return 1;
+	if (p->n == i + 2 && !strcmp(p->seg[i], "page") &&
+	    num(p->seg[i + 1], 0, 1, LIM_PAGE_MAX, page))
+		return 1;
+	return 0;
+}
+
+/* Pages need GET/HEAD; write 405 otherwise. */
+static int
+want_get(struct app *app, struct req *rq, struct resp *rs)
+{
+	if (rq->method == M_GET || rq->method == M_HEAD)
+		return 1;
+	h_error(app, rq, rs, 405, "This page can only be read (GET or HEAD).");
+	resp_header(rs, "Allow", "GET, HEAD");
+	return 0;
+}
+
+/* Pages are canonical with a trailing slash; redirect if it is missing
+ * (keeping the query string would need the raw URI; pages that take one
+ * are reached through links that already have the slash). */
+static int
+want_slash(struct req *rq, struct resp *rs, const struct path *p)
+{
+	if (p->trailing)
+		return 1;
+	h_redirect(rs, 301, arena_printf(rq->a, "%s/", rq->path));
+	return 0;
+}
+
+void
+routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
+{
+	struct path p;
+	long long y, m, d, page, id;
+
+	if (!split(rq->a, rq->path, &p)) {
+		h_error(app, rq, rs, 404, "There is nothing at this address.");
+		return;
+	}
+	if (p.n >= 1 && !strcmp(p.seg[0], "comments") && p.n == 1) {
+		if (rq->method != M_POST) {
+			h_error(app, rq, rs, 405,
+			    "Comments are sent with the form under an article.");
+			resp_header(rs, "Allow", "POST");
+			return;
+		}
+		h_comment_post(app, rq, rs);
+		return;
+	}
+	/* Every other route reads. */
+	if (p.n >= 1 && !strcmp(p.seg[0], "api")) {
+		if (!want_get(app, rq, rs))
+			return;
+		if (p.n >= 3 && !strcmp(p.seg[1], "v1") &&
+		    !strcmp(p.seg[2], "posts")) {
+			if (p.n == 3) {
+				h_api_posts(app, rq, rs);
+				return;
+			}
+			if (num(p.seg[3], 0, 1, INT64_MAX, &id)) {
+				if (p.n == 4) {
+					h_api_post(app, rq, rs, id);
+					return;
+				}
+				if (p.n == 5 && !strcmp(p.seg[4], "comments")) {
+					h_api_comments(app, rq, rs, id);
+					return;
+				}
+			}
+		}
+		h_error(app, rq, rs, 404, "No such API resource.");
+		return;
+	}
+	if (!want_get(app, rq, rs))
+		return;
+	if (p.n == 0 || (p.n == 2 && page_of(&p, 0, &page))) {
+		if (p.n == 0)
+			page = 1;
+		if (!want_slash(rq, rs, &p))
+			return;
+		h_front(app, rq, rs, page);
+		return;
+	}
+	if (p.n == 2 && !strcmp(p.seg[0], "theme")) {
+		h_theme(app, rq, rs, p.seg[1]);
+		return;
+	}
+	if (p.n == 2 && !strcmp(p.seg[0], "media")) {
+		h_media(app, rq, rs, p.seg[1]);
+		return;
+	}
+	if (p.n >= 2 && !strcmp(p.seg[0], "category") && page_of(&p, 2, &page)) {
+		if (!want_slash(rq, rs, &p))
+			return;
+		h_category(app, rq, rs, p.seg[1], page);
+		return;
+	}
+	if (p.n >= 2 && !strcmp(p.seg[0], "author") && page_of(&p, 2, &page)) {
+		if (!want_slash(rq, rs, &p))
+			return;
+		h_author(app, rq, rs, p.seg[1], page);
+		return;
+	}
+	if (p.n == 4 && num(p.seg[0], 4, 1970, 9999, &y) &&
+	    num(p.seg[1], 2, 1, 12, &m) && num(p.seg[2], 2, 1, 31, &d)) {
+		if (!want_slash(rq, rs, &p))
+			return;
+		h_article(app, rq, rs, (int)y, (int)m, (int)d, p.seg[3]);
+		return;
+	}
+	h_error(app, rq, rs, 404, "There is nothing at this address.");
+}

@@ -1,0 +1,373 @@
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../base/limits.h"
+#include "../base/log.h"
+#include "../base/str.h"
+#include "form.h"
+
+/* One request's state, created on the first access-handler call and
+ * freed by on_completed(). Everything else hangs off its arena. */
+struct rstate {
+	struct arena a;
+	struct req rq;
+	struct buf body;
+	struct form_field *form;
+	size_t nform;
+	int started;
+	int too_big;
+	int status;
+	size_t bytes;
+	struct timespec t0;
+	const char *method_str;
+};
+
+static atomic_int inflight;
+
+static const char *
+get_value(const struct req *rq, enum MHD_ValueKind kind, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, kind, name);
+}
+
+static const char *
+rq_header(const struct req *rq, const char *name)
+{
+	return get_value(rq, MHD_HEADER_KIND, name);
+}
+
+static const char *
+rq_cookie(const struct req *rq, const char *name)
+{
+	return get_value(rq, MHD_COOKIE_KIND, name);
+}
+
+static const char *
+rq_query(const struct req *rq, const char *name)
+{
+	return get_value(rq, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static const char *
+rq_form(const struct req *rq, const char *name)
+{
+	const struct rstate *st = (const struct rstate *)
+	    ((const char *)rq - offsetof(struct rstate, rq));
+
+	return form_get(st->form, st->nform, name);
+}
+
+static const char *
+client_ip(struct arena *a, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci;
+	char host[INET6_ADDRSTRLEN] = "";
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET,
+			    &((const struct sockaddr_in *)sa)->sin_addr, host,
+			    sizeof(host));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6,
+			    &((const struct sockaddr_in6 *)sa)->sin6_addr, host,
+			    sizeof(host));
+	}
+	return arena_strdup(a, host[0] ? host : "unknown");
+}
+
+static enum MHD_Result
+add_len(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
+{
+	size_t *n = cls;
+
+	*n += strlen(k) + (v ? strlen(v) : 0) + 2;
+	return MHD_YES;
+}
+
+static enum MHD_Result
+send_resp(struct rstate *st, struct MHD_Connection *c, struct resp *rs)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	size_t len, i;
+	char *data;
+
+	data = buf_detach(&rs->body, &len);
+	r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(data);
+		return MHD_NO;
+	}
+	if (rs->content_type)
+		MHD_add_response_header(r, "Content-Type", rs->content_type);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy",
+	    "strict-origin-when-cross-origin");
+	for (i = 0; i < rs->nheaders; i++)
+		MHD_add_response_header(r, rs->hname[i], rs->hval[i]);
+	st->status = rs->status;
+	st->bytes = len;
+	ret = MHD_queue_response(c, (unsigned)rs->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Answer with an error page without routing (bad method, sizes). */
+static enum MHD_Result
+send_error(struct app *app, struct rstate *st, struct MHD_Connection *c,
+    int status, const char *msg)
+{
+	struct resp rs;
+
+	memset(&rs, 0, sizeof(rs));
+	buf_init(&rs.body, 0);
+	h_error(app, &st->rq, &rs, status, msg);
+	if (status == 405)
+		resp_header(&rs, "Allow", "GET, HEAD, POST");
+	return send_resp(st, c, &rs);
+}
+
+static enum MHD_Result
+dispatch(struct app *app, struct rstate *st, struct MHD_Connection *c)
+{
+	struct resp rs;
+
+	memset(&rs, 0, sizeof(rs));
+	buf_init(&rs.body, 0);
+	rs.status = 200;
+	routes_dispatch(app, &st->rq, &rs);
+	return send_resp(st, c, &rs);
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct app *app = cls;
+	struct rstate *st = *con_cls;
+
+	if (st == NULL) {
+		size_t qlen = 0;
+		const char *cl;
+
+		if ((st = calloc(1, sizeof(*st))) == NULL)
+			return MHD_NO;
+		*con_cls = st;
+		atomic_fetch_add(&inflight, 1);
+		clock_gettime(CLOCK_MONOTONIC, &st->t0);
+		arena_init(&st->a);
+		buf_init(&st->body, LIM_BODY_BYTES);
+		st->status = 0;
+		st->method_str = arena_strndup(&st->a, method, 16);
+		st->rq.a = &st->a;
+		st->rq.conn = c;
+		st->rq.path = arena_strndup(&st->a, url, LIM_URI_BYTES + 1);
+		st->rq.ip = client_ip(&st->a, c);
+		st->rq.header = rq_header;
+		st->rq.cookie = rq_cookie;
+		st->rq.query = rq_query;
+		st->rq.form = rq_form;
+		if (!strcmp(method, "GET"))
+			st->rq.method = M_GET;
+		else if (!strcmp(method, "HEAD"))
+			st->rq.method = M_HEAD;
+		else if (!strcmp(method, "POST"))
+			st->rq.method = M_POST;
+		else
+			st->rq.method = M_OTHER;
+
+		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_len,
+		    &qlen);
+		if (strlen(url) + qlen > LIM_URI_BYTES)
+			return send_error(app, st, c, 414,
+			    "That address is too long.");
+		if (st->rq.method == M_OTHER)
+			return send_error(app, st, c, 405,
+			    "This method is not supported here.");
+		if (st->rq.method == M_POST) {
+			long long n;
+
+			cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+			    "Content-Length");
+			if (cl && (str_toint(cl, 0, LIM_BODY_BYTES, &n) != P_OK))
+				return send_error(app, st, c, 413,
+				    "What you sent is too large.");
+			return MHD_YES; /* wait for the body */
+		}
+		return dispatch(app, st, c);
+	}
+	if (*upload_size != 0) {
+		if (!st->too_big &&
+		    buf_add(&st->body, upload, *upload_size) != P_OK)
+			st->too_big = 1;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (st->status != 0)
+		return MHD_YES; /* already answered */
+	if (st->too_big)
+		return send_error(app, st, c, 413,
+		    "What you sent is too large.");
+	st->rq.body = st->body.data ? st->body.data : "";
+	st->rq.body_len = st->body.len;
+	if (st->rq.method == M_POST) {
+		const char *ct = MHD_lookup_connection_value(c,
+		    MHD_HEADER_KIND, "Content-Type");
+		enum perr e;
+
+		if (ct == NULL || strncasecmp(ct,
+		    "application/x-www-form-urlencoded", 33) != 0)
+			return send_error(app, st, c, 400,
+			    "Send the form as application/x-www-form-urlencoded.");
+		e = form_parse(&st->a, st->rq.body, st->rq.body_len,
+		    &st->form, &st->nform);
+		if (e == P_TOOBIG)
+			return send_error(app, st, c, 413,
+			    "The form has too many fields.");
+		if (e != P_OK)
+			return send_error(app, st, c, 400,
+			    "The form could not be read.");
+	}
+	return dispatch(app, st, c);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct rstate *st = *con_cls;
+	struct timespec t1;
+	double ms;
+
+	if (st == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - st->t0.tv_sec) * 1e3 +
+	    (double)(t1.tv_nsec - st->t0.tv_nsec) / 1e6;
+	log_info("%s %s %s %d %zu %.2fms%s", st->rq.ip, st->method_str,
+	    st->rq.path, st->status, st->bytes, ms,
+	    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+	buf_free(&st->body);
+	arena_free(&st->a);
+	free(st);
+	*con_cls = NULL;
+	atomic_fetch_sub(&inflight, 1);
+}
+
+static enum perr
+parse_listen(const char *listen, struct sockaddr_in *sa)
+{
+	const char *colon = strrchr(listen, ':');
+	char host[64];
+	long long port;
+	size_t hl;
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	if (colon == NULL || (hl = (size_t)(colon - listen)) >= sizeof(host))
+		return P_BADINPUT;
+	memcpy(host, listen, hl);
+	host[hl] = '\0';
+	if (str_toint(colon + 1, 1, 65535, &port) != P_OK)
+		return P_BADINPUT;
+	sa->sin_port = htons((uint16_t)port);
+	if (hl == 0 || !strcmp(host, "*"))
+		sa->sin_addr.s_addr = htonl(INADDR_ANY);
+	else if (!strcmp(host, "localhost"))
+		sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	else if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return P_BADINPUT;
+	return P_OK;
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+
+	if (n <= 0)
+		return;
+	if ((size_t)n >= sizeof(line))
+		n = sizeof(line) - 1;
+	while (n > 0 && line[n - 1] == '\n')
+		line[--n] = '\0';
+	log_warn("http: %s", line);
+}
+
+enum perr
+http_serve(struct app *app, const char *listen)
+{
+	struct MHD_Daemon *d;
+	struct sockaddr_in sa;
+	sigset_t set;
+	int sig, threads, waited;
+	long ncpu;
+
+	if (parse_listen(listen, &sa) != P_OK) {
+		log_warn("bad listen address '%s' (want HOST:PORT)", listen);
+		return P_BADINPUT;
+	}
+	/* Block the stop signals in every thread; the main thread waits
+	 * for them with sigwait(). */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	threads = app->conf.threads > 0 ? app->conf.threads :
+	    (ncpu > 0 ? (int)ncpu : 1);
+	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
+	    MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, app,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIM_HEADER_BYTES,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIM_CONNECTIONS,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LIM_CONN_TIMEOUT_S,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+	    MHD_OPTION_END);
+	if (d == NULL) {
+		log_warn("cannot listen on %s (address in use?)", listen);
+		return P_IO;
+	}
+	log_info("serving %s on http://%s/ with %d threads", app->site_dir,
+	    listen, threads);
+	for (;;) {
+		if (sigwait(&set, &sig) == 0)
+			break;
+	}
+	log_info("signal %d: finishing in-flight requests", sig);
+	{
+		MHD_socket fd = MHD_quiesce_daemon(d);
+		if (fd != MHD_INVALID_SOCKET)
+			close(fd);
+	}
+	/* Bounded wait: a request in a handler finishes and is sent; idle
+	 * keep-alive connections hold no request and don't count. */
+	for (waited = 0; atomic_load(&inflight) > 0 && waited < 100; waited++)
+		usleep(50 * 1000);
+	MHD_stop_daemon(d);
+	log_info("stopped");
+	return P_OK;
+}

@@ -1,0 +1,98 @@
+/* test_spam.c: moderation decisions and the per-IP rate limiter. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "spam/spam.h"
+
+static const struct spam_rules rules = { 1, 2, 3 };
+
+static const struct {
+	struct spam_facts f;
+	enum cstatus want;
+	const char *reason;
+} cases[] = {
+	/* honeypot, token_ok, seconds, links, known, site user */
+	{ { 0, 1, 30, 0, 1, 0 }, CS_APPROVED, "" },
+	{ { 0, 1, 30, 0, 0, 0 }, CS_PENDING, "first-time commenter" },
+	{ { 0, 1, 30, 3, 1, 0 }, CS_PENDING, "too many links" },
+	{ { 0, 1, 30, 2, 1, 0 }, CS_APPROVED, "" },
+	{ { 1, 1, 30, 0, 1, 0 }, CS_SPAM, "honeypot" },
+	{ { 0, 1, 1, 0, 1, 0 }, CS_SPAM, "form sent too fast" },
+	{ { 0, 0, 30, 0, 1, 0 }, CS_SPAM, "form sent too fast" },
+	{ { 0, 1, -5, 0, 1, 0 }, CS_SPAM, "form sent too fast" },
+	{ { 1, 1, 30, 0, 0, 1 }, CS_SPAM, "honeypot" },
+	{ { 0, 0, 0, 9, 0, 1 }, CS_APPROVED, "" },
+};
+
+static void
+test_decide(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *reason = NULL;
+		enum cstatus s = spam_decide(&rules, &cases[i].f, &reason);
+
+		if (s != cases[i].want || strcmp(reason, cases[i].reason))
+			fail_msg("case %zu: got %d '%s'", i, s, reason);
+	}
+}
+
+static void
+test_no_first_time_rule(void **state)
+{
+	struct spam_rules r = { 0, 2, 0 };
+	struct spam_facts f = { 0, 1, 0, 0, 0, 0 };
+	const char *reason;
+
+	assert_int_equal(spam_decide(&r, &f, &reason), CS_APPROVED);
+}
+
+static void
+test_ratelimit(void **state)
+{
+	struct ratelimit *rl = ratelimit_new(3);
+	int i;
+
+	for (i = 0; i < 3; i++)
+		assert_int_equal(ratelimit_hit(rl, "10.0.0.1", 600), P_OK);
+	assert_int_equal(ratelimit_hit(rl, "10.0.0.1", 610), P_RATELIMIT);
+	/* Another address has its own budget. */
+	assert_int_equal(ratelimit_hit(rl, "10.0.0.2", 610), P_OK);
+	/* The next minute starts afresh. */
+	assert_int_equal(ratelimit_hit(rl, "10.0.0.1", 660), P_OK);
+	ratelimit_free(rl);
+}
+
+static void
+test_ratelimit_many_ips(void **state)
+{
+	struct ratelimit *rl = ratelimit_new(1);
+	char ip[32];
+	int i;
+
+	/* Far more clients than slots: memory stays fixed, never crashes. */
+	for (i = 0; i < 100000; i++) {
+		snprintf(ip, sizeof(ip), "10.%d.%d.%d", (i >> 16) & 255,
+		    (i >> 8) & 255, i & 255);
+		(void)ratelimit_hit(rl, ip, 1000 + i / 1000 * 60);
+	}
+	ratelimit_free(rl);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decide),
+		cmocka_unit_test(test_no_first_time_rule),
+		cmocka_unit_test(test_ratelimit),
+		cmocka_unit_test(test_ratelimit_many_ips),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
