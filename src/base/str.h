@@ -24,6 +24,10 @@ char *str_slugify(struct arena *a, const char *s);
 /* True if s is a non-empty slug: [a-z0-9-] and UTF-8 bytes >= 0x80 only. */
 int str_is_slug(const char *s);
 
+/* Decode %XX escapes (and '+' as space when plus is set) of s[0..n) into
+ * an arena string. NULL on a malformed escape or a decoded NUL byte. */
+char *str_pct_decode(struct arena *a, const char *s, size_t n, int plus);
+
 /* Trim ASCII whitespace in place; returns s. */
 char *str_trim(char *s);
 

@@ -54,11 +54,11 @@ list(const char *site, const char *status)
 			char iso[21];
 
 			str_iso8601(cs[i].created, iso);
-			printf("#%lld  %s  post %lld%s%lld  %s  %s <%s>  %s%s%s\n    ",
+			printf("#%lld  %s  post %lld%s  %s  %s <%s>  %s%s%s\n    ",
 			    (long long)cs[i].id, cstatus_str(cs[i].status),
-			    (long long)cs[i].post_id,
-			    cs[i].parent_id ? " reply to #" : "",
-			    (long long)cs[i].parent_id, iso, cs[i].author,
+			    (long long)cs[i].post_id, cs[i].parent_id ?
+			    arena_printf(&a, ", reply to #%lld",
+			    (long long)cs[i].parent_id) : "", iso, cs[i].author,
 			    cs[i].email, cs[i].ip,
 			    *cs[i].held_reason ? "  held: " : "",
 			    cs[i].held_reason);

@@ -14,6 +14,8 @@
 #include "page.h"
 
 #define COMMENTER_COOKIE "parley_commenter"
+/* Name|e-mail|site, percent-encoded: only ever read back into the form. */
+#define WHO_COOKIE "parley_who"
 /* A form older than this is refused (asks the reader to send again). */
 #define FORM_MAX_AGE_S (3 * 86400)
 
@@ -28,6 +30,39 @@ commenter_from_cookie(struct app *app, struct req *rq)
 	if (payload[0] != 'c' || strlen(payload) != 33)
 		return NULL;
 	return payload + 1;
+}
+
+void
+commenter_prefill(struct req *rq, const char **name, const char **email,
+    const char **url)
+{
+	const char *ck = rq->cookie(rq, WHO_COOKIE), *p[3] = { "", "", "" };
+	size_t i = 0;
+
+	while (ck && *ck && i < 3) {
+		const char *bar = strchr(ck, '|');
+		size_t n = bar ? (size_t)(bar - ck) : strlen(ck);
+		const char *v = str_pct_decode(rq->a, ck, n, 0);
+
+		p[i++] = v && str_valid_text(v, strlen(v)) ? v : "";
+		ck = bar ? bar + 1 : NULL;
+	}
+	*name = p[0];
+	*email = p[1];
+	*url = p[2];
+}
+
+static const char *
+pct(struct arena *a, const char *s)
+{
+	struct buf b;
+	const char *out;
+
+	buf_init(&b, 0);
+	esc_url_component(&b, s, strlen(s));
+	out = arena_strdup(a, b.data ? b.data : "");
+	buf_free(&b);
+	return out;
 }
 
 static const char *
@@ -261,6 +296,10 @@ h_comment_post(struct app *app, struct req *rq, struct resp *rs)
 	    "SameSite=Lax%s", sign_make(rq->a, app->key,
 	    arena_printf(rq->a, "c%s", viewer)),
 	    app->secure_cookies ? "; Secure" : ""));
+	resp_header(rs, "Set-Cookie", arena_printf(rq->a,
+	    WHO_COOKIE "=%s|%s|%s; Path=/; Max-Age=31536000; HttpOnly; "
+	    "SameSite=Lax%s", pct(rq->a, c.author), pct(rq->a, c.email),
+	    pct(rq->a, c.url), app->secure_cookies ? "; Secure" : ""));
 	/* Bots are not told they were caught. */
 	if (c.status == CS_SPAM)
 		loc = url_post(rq->a, &p);

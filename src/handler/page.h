@@ -40,6 +40,11 @@ struct form_in {
 void article_page(struct app *app, struct req *rq, struct resp *rs,
     const struct post *p, const struct form_in *f, const char *viewer);
 
+/* Name, e-mail and site the reader last commented with (from their own
+ * cookie, to prefill the form as WordPress does); "" when unknown. */
+void commenter_prefill(struct req *rq, const char **name,
+    const char **email, const char **url);
+
 /* Commenter id from the signed cookie, or NULL (handler/comment.c). */
 const char *commenter_from_cookie(struct app *app, struct req *rq);
 #endif

@@ -229,6 +229,7 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 	size_t n, shown;
 	int64_t now = (int64_t)time(NULL), parent = 0;
 	const struct comment *pc = NULL;
+	struct form_in pre;
 	enum perr e;
 
 	if ((e = store_comment_list_post(app->store, rq->a, p->id, &cs, &n)) !=
@@ -268,6 +269,13 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 		}
 		if (parent && (pc = find_visible(roots, parent)) == NULL)
 			parent = 0;
+		if (f == NULL) {
+			memset(&pre, 0, sizeof(pre));
+			commenter_prefill(rq, &pre.author, &pre.email,
+			    &pre.url);
+			pre.text = "";
+			f = &pre;
+		}
 		form = tv_obj(rq->a);
 		tv_str(form, "action", "/comments");
 		tv_int(form, "post_id", p->id);
@@ -277,13 +285,13 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 			tv_str(form, "reply_to_name", pc->author);
 		tv_str(form, "cancel_url", arena_printf(rq->a, "%s#respond",
 		    t.purl));
-		tv_str(form, "name", f ? f->author : "");
-		tv_str(form, "email", f ? f->email : "");
-		tv_str(form, "website", f ? f->url : "");
-		tv_str(form, "text", f ? f->text : "");
+		tv_str(form, "name", f->author);
+		tv_str(form, "email", f->email);
+		tv_str(form, "website", f->url);
+		tv_str(form, "text", f->text);
 		tv_str(form, "ts", sign_make(rq->a, app->key, arena_printf(
 		    rq->a, "t%lld", (long long)now)));
-		if (f && f->error)
+		if (f->error)
 			tv_str(form, "error", f->error);
 		tv_int(form, "max_len", app->conf.max_length);
 		tv_put(ctx, "form", form);

@@ -3,49 +3,13 @@
 #include <string.h>
 
 #include "../base/limits.h"
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "../base/str.h"
 
 /* Decode s[0..n) into an arena string; NULL on a bad escape or NUL. */
 static char *
 decode(struct arena *a, const char *s, size_t n)
 {
-	char *out = arena_alloc(a, n + 1);
-	size_t i, o = 0;
-
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (c == '+')
-			c = ' ';
-		else if (c == '%') {
-			int hi, lo;
-
-			if (i + 2 >= n)
-				return NULL;
-			hi = hexval(s[i + 1]);
-			lo = hexval(s[i + 2]);
-			if (hi < 0 || lo < 0)
-				return NULL;
-			c = (char)(hi * 16 + lo);
-			i += 2;
-		}
-		if (c == '\0')
-			return NULL;
-		out[o++] = c;
-	}
-	out[o] = '\0';
-	return out;
+	return str_pct_decode(a, s, n, 1);
 }
 
 enum perr

@@ -460,8 +460,9 @@ inline_start(struct rend *r)
 	return cr(r) || emits(r, "<p>");
 }
 
+/* A block starts or ends: the <p> of inline_start() ends first. */
 static int
-block_start(struct rend *r)
+lazy_p_close(struct rend *r)
 {
 	if (!r->lazy_p)
 		return 0;
@@ -478,7 +479,7 @@ enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 	unsigned lvl, start;
 	int rc = 0;
 
-	if (block_start(r))
+	if (lazy_p_close(r))
 		return STOP;
 	switch (type) {
 	case MD_BLOCK_DOC:
@@ -581,7 +582,7 @@ leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
 	unsigned lvl;
 	int rc = 0;
 
-	if (block_start(r))
+	if (lazy_p_close(r))
 		return STOP;
 	switch (type) {
 	case MD_BLOCK_DOC:

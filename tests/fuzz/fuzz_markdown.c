@@ -117,7 +117,7 @@ check_comment(const char *h, size_t n)
 				in_a = 1;
 				links++;
 				/* <a href="URL" rel="nofollow ugc"> */
-				if ((size_t)(end - attr) < 8 + REL_LEN ||
+				if ((size_t)(end - attr) < 7 + REL_LEN ||
 				    memcmp(attr, " href=\"", 7) != 0 ||
 				    memcmp(end - REL_LEN, REL, REL_LEN) != 0)
 					die("a without href or rel", h, n);
