@@ -3,9 +3,12 @@
 #ifndef PARLEY_LIMITS_H
 #define PARLEY_LIMITS_H
 
-/* Memory MHD may use per connection for the request line and headers.
- * Bounds what one slow client can pin; longer headers get 431/414. */
-#define LIM_HEADER_BYTES (16 * 1024)
+/* Memory MHD may use per connection: request line, headers, parsed query
+ * arguments and the response head all come from this pool. Bounds what
+ * one client can pin; a request that does not fit gets 431. It must hold
+ * the ~500 arguments a LIM_URI_BYTES query can carry, or MHD drops such a
+ * request without an answer. */
+#define LIM_HEADER_BYTES (64 * 1024)
 
 /* Longest request target (path + query). Longer gets 414. No page of
  * ours needs more; stops pathological routing and log lines. */

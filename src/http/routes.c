@@ -79,9 +79,21 @@ want_get(struct app *app, struct req *rq, struct resp *rs)
 static int
 want_slash(struct req *rq, struct resp *rs, const struct path *p)
 {
+	struct buf b;
+	size_t i;
+
 	if (p->trailing)
 		return 1;
-	h_redirect(rs, 301, arena_printf(rq->a, "%s/", rq->path));
+	/* The path arrives decoded: encode each segment again so the
+	 * Location cannot be split, nor point somewhere else via ? or #. */
+	buf_init(&b, 0);
+	for (i = 0; i < p->n; i++) {
+		buf_putc(&b, '/');
+		esc_url_component(&b, p->seg[i], strlen(p->seg[i]));
+	}
+	buf_putc(&b, '/');
+	h_redirect(rs, 301, arena_strdup(rq->a, b.data));
+	buf_free(&b);
 	return 0;
 }
 

@@ -26,8 +26,9 @@ struct rstate {
 	struct buf body;
 	struct form_field *form;
 	size_t nform;
-	int started;
 	int too_big;
+	int early_status;       /* error found on the first call, sent later */
+	const char *early_msg;
 	int status;
 	size_t bytes;
 	struct timespec t0;
@@ -195,26 +196,30 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 
 		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_len,
 		    &qlen);
-		if (strlen(url) + qlen > LIM_URI_BYTES)
-			return send_error(app, st, c, 414,
-			    "That address is too long.");
-		if (st->rq.method == M_OTHER)
-			return send_error(app, st, c, 405,
-			    "This method is not supported here.");
-		if (st->rq.method == M_POST) {
+		if (strlen(url) + qlen > LIM_URI_BYTES) {
+			st->early_status = 414;
+			st->early_msg = "That address is too long.";
+		} else if (st->rq.method == M_OTHER) {
+			st->early_status = 405;
+			st->early_msg = "This method is not supported here.";
+		} else if (st->rq.method == M_POST) {
 			long long n;
 
 			cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 			    "Content-Length");
+			/* Refuse before reading a byte of an oversized body;
+			 * MHD closes the connection after this answer. */
 			if (cl && (str_toint(cl, 0, LIM_BODY_BYTES, &n) != P_OK))
 				return send_error(app, st, c, 413,
 				    "What you sent is too large.");
-			return MHD_YES; /* wait for the body */
 		}
-		return dispatch(app, st, c);
+		/* Answer on a later call, once MHD has read the whole
+		 * request: a response queued on the first call makes MHD
+		 * close the connection instead of keeping it alive. */
+		return MHD_YES;
 	}
 	if (*upload_size != 0) {
-		if (!st->too_big &&
+		if (!st->too_big && !st->early_status &&
 		    buf_add(&st->body, upload, *upload_size) != P_OK)
 			st->too_big = 1;
 		*upload_size = 0;
@@ -222,6 +227,13 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (st->status != 0)
 		return MHD_YES; /* already answered */
+	if (st->early_status) {
+		if (st->early_status == 405 && st->rq.method == M_OTHER) {
+			/* fall through to routing: it knows each page's Allow */
+		} else
+			return send_error(app, st, c, st->early_status,
+			    st->early_msg);
+	}
 	if (st->too_big)
 		return send_error(app, st, c, 413,
 		    "What you sent is too large.");

@@ -11,6 +11,7 @@
 
 #include <limits.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -282,21 +283,71 @@ lang_ok(const MD_ATTRIBUTE *a)
 	return 1;
 }
 
+/* ---- the copy md4c parses ---------------------------------------------- */
+
+/* md4c 0.4.8 reads past the end of its input on some documents ending in
+ * "[](" (found by the fuzz target: valgrind shows 1-2 byte over-reads, and
+ * ASan once caught a text callback reaching past the end). So md4c parses
+ * a copy that ends in a newline, which CommonMark ignores and which stops
+ * those reads, followed by zero bytes so that any other short over-read
+ * stays in memory we own; text callbacks are clipped to the document. */
+#define SRC_PAD 64
+
+struct mdsrc {
+	char *p;
+	MD_SIZE n;
+};
+
+/* The caller frees s->p with free(). */
+static enum perr
+src_copy(struct mdsrc *s, const char *src, size_t n)
+{
+	size_t len = n;
+
+	if (n > UINT_MAX - SRC_PAD - 1)
+		return P_TOOBIG;
+	if (n > 0 && src[n - 1] != '\n' && src[n - 1] != '\r')
+		len++;
+	if ((s->p = calloc(1, len + SRC_PAD)) == NULL)
+		abort();
+	if (n > 0)
+		memcpy(s->p, src, n);
+	if (len > n)
+		s->p[n] = '\n';
+	s->n = (MD_SIZE)len;
+	return P_OK;
+}
+
+/* Shortens a text callback's range that starts inside the copy but runs
+ * past its end. Other pointers (md4c's own strings) are left alone. */
+static void
+src_clip(const struct mdsrc *s, const MD_CHAR *t, MD_SIZE *n)
+{
+	uintptr_t beg = (uintptr_t)s->p, end = beg + s->n, at = (uintptr_t)t;
+
+	if (at >= beg && at < end + SRC_PAD && at + *n > end)
+		*n = at >= end ? 0 : (MD_SIZE)(end - at);
+}
+
 /* ---- the renderer ------------------------------------------------------ */
 
+/* What leaving a span writes. */
+enum { CL_NONE, CL_EM, CL_STRONG, CL_DEL, CL_CODE, CL_A, CL_IMG };
+
 struct rend {
+	const struct mdsrc *src;
 	struct buf *out;  /* NULL: nothing written, links only counted */
 	int comment;      /* MD_PROFILE_COMMENT rules */
 	enum perr err;    /* first error; every callback then stops */
-	size_t total;     /* bytes emitted by this render (also when counting) */
-	char last;        /* last byte emitted, for line breaks between blocks */
+	size_t total;     /* bytes emitted by this render, even if counting */
+	char last;        /* last byte emitted, for newlines between blocks */
 	int nest;         /* open blockquotes and lists */
 	int leaf;         /* open blocks holding inline content */
 	int lazy_p;       /* we opened a <p> around a flattened item's text */
-	int links;        /* open A and IMG spans */
-	int a_level;      /* links when our open <a> was emitted; 0 if none */
+	int in_a;         /* an <a> we wrote is open */
 	size_t a_start;   /* total right after that <a ...> tag */
-	int alt;          /* post: open IMG spans; text goes into alt="" */
+	int alt;          /* post: inside <img alt="...": text only */
+	struct buf spans; /* open spans, innermost last: type << 4 | CL_* */
 	int nlinks;       /* <a> tags emitted */
 	int nul_seen;     /* the last text callback was MD_TEXT_NULLCHAR */
 	struct buf url;   /* decoded URL of the open <a> */
@@ -470,6 +521,115 @@ lazy_p_close(struct rend *r)
 	return emits(r, "</p>\n");
 }
 
+/* Opens <a> for a link, or for an image in a comment; returns 1 if it did,
+ * 0 if the link renders as its text, -1 on error. Only one <a> is ever
+ * open: md4c does nest autolinks and images inside link text, and nested
+ * anchors are invalid HTML, so inner ones render as their text. */
+static int
+link_open(struct rend *r, const MD_ATTRIBUTE *href, const MD_ATTRIBUTE *title)
+{
+	const char *u;
+	size_t n;
+
+	if (r->in_a)
+		return 0;
+	if (attr_decode(href, &r->url, r->comment) != P_OK)
+		return 0;
+	u = r->url.data != NULL ? r->url.data : "";
+	n = r->url.len;
+	url_trim(&u, &n);
+	if (r->comment && !url_scheme_ok(u, n))
+		return 0;
+	if (emits(r, "<a href=\"") || emit_url(r, u, n) || emits(r, "\""))
+		return -1;
+	if (r->comment) {
+		if (emits(r, " rel=\"nofollow ugc\""))
+			return -1;
+	} else if (title->size > 0) {
+		if (attr_decode(title, &r->tmp, 0) != P_OK ||
+		    emits(r, " title=\"") ||
+		    emit_text(r, r->tmp.data, r->tmp.len) || emits(r, "\""))
+			return -1;
+	}
+	if (emits(r, ">"))
+		return -1;
+	r->in_a = 1;
+	r->a_start = r->total;
+	r->nlinks++;
+	return 1;
+}
+
+static int
+link_close(struct rend *r)
+{
+	const char *u;
+	size_t n;
+
+	r->in_a = 0;
+	/* An empty link would be an invisible one (a spam trick in
+	 * comments); show where it goes instead. */
+	if (r->total == r->a_start) {
+		u = r->url.data != NULL ? r->url.data : "";
+		n = r->url.len;
+		url_trim(&u, &n);
+		if (emit_text(r, u, n))
+			return -1;
+	}
+	return emits(r, "</a>");
+}
+
+/* Post images: <img src="" alt="">, the alt text collected from the
+ * image's own text with its markup dropped. */
+static int
+img_open(struct rend *r, const MD_SPAN_IMG_DETAIL *d)
+{
+	const char *u;
+	size_t n;
+
+	if (attr_decode(&d->src, &r->url, 0) != P_OK)
+		return -1;
+	u = r->url.data != NULL ? r->url.data : "";
+	n = r->url.len;
+	url_trim(&u, &n);
+	if (emits(r, "<img src=\"") || emit_url(r, u, n) || emits(r, "\""))
+		return -1;
+	if (d->title.size > 0 &&
+	    (attr_decode(&d->title, &r->tmp, 0) != P_OK ||
+	    emits(r, " title=\"") ||
+	    emit_text(r, r->tmp.data, r->tmp.len) || emits(r, "\"")))
+		return -1;
+	r->alt = 1;
+	return emits(r, " alt=\"");
+}
+
+/* Writes what closes one entry of the span stack. */
+static int
+span_close(struct rend *r, unsigned char entry)
+{
+	switch (entry & 0x0F) {
+	case CL_EM: return emits(r, "</em>");
+	case CL_STRONG: return emits(r, "</strong>");
+	case CL_DEL: return emits(r, "</del>");
+	case CL_CODE: return emits(r, "</code>");
+	case CL_A: return link_close(r);
+	case CL_IMG:
+		r->alt = 0;
+		return emits(r, "\">");
+	}
+	return 0;
+}
+
+/* Closes every span still open; at the end of each leaf block, so even
+ * a span md4c never leaves cannot outlive its paragraph. */
+static int
+spans_close_all(struct rend *r)
+{
+	while (r->spans.len > 0)
+		if (span_close(r, (unsigned char)r->spans.data[--r->spans.len]))
+			return -1;
+	return 0;
+}
+
 static int
 enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 {
@@ -479,7 +639,7 @@ enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 	unsigned lvl, start;
 	int rc = 0;
 
-	if (lazy_p_close(r))
+	if (lazy_p_close(r) || spans_close_all(r))
 		return STOP;
 	switch (type) {
 	case MD_BLOCK_DOC:
@@ -582,7 +742,7 @@ leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
 	unsigned lvl;
 	int rc = 0;
 
-	if (lazy_p_close(r))
+	if (lazy_p_close(r) || spans_close_all(r))
 		return STOP;
 	switch (type) {
 	case MD_BLOCK_DOC:
@@ -649,170 +809,77 @@ leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
 	return rc ? STOP : 0;
 }
 
-/* Opens <a> for a link, or for an image in a comment. Only one <a> is ever
- * open: md4c does nest autolinks and images inside link text, and nested
- * anchors are invalid HTML, so inner ones render as their text. */
-static int
-link_open(struct rend *r, const MD_ATTRIBUTE *href, const MD_ATTRIBUTE *title)
-{
-	const char *u;
-	size_t n;
-
-	r->links++;
-	if (r->a_level != 0)
-		return 0;
-	if (attr_decode(href, &r->url, r->comment) != P_OK)
-		return 0;
-	u = r->url.data != NULL ? r->url.data : "";
-	n = r->url.len;
-	url_trim(&u, &n);
-	if (r->comment && !url_scheme_ok(u, n))
-		return 0;
-	if (emits(r, "<a href=\"") || emit_url(r, u, n) || emits(r, "\""))
-		return -1;
-	if (r->comment) {
-		if (emits(r, " rel=\"nofollow ugc\""))
-			return -1;
-	} else if (title->size > 0) {
-		if (attr_decode(title, &r->tmp, 0) != P_OK ||
-		    emits(r, " title=\"") ||
-		    emit_text(r, r->tmp.data, r->tmp.len) || emits(r, "\""))
-			return -1;
-	}
-	if (emits(r, ">"))
-		return -1;
-	r->a_level = r->links;
-	r->a_start = r->total;
-	r->nlinks++;
-	return 0;
-}
-
-static int
-link_close(struct rend *r)
-{
-	const char *u;
-	size_t n;
-	int rc = 0;
-
-	if (r->a_level == r->links) {
-		/* An empty link would be an invisible one (a spam trick in
-		 * comments); show where it goes instead. */
-		if (r->total == r->a_start) {
-			u = r->url.data != NULL ? r->url.data : "";
-			n = r->url.len;
-			url_trim(&u, &n);
-			rc = emit_text(r, u, n);
-		}
-		rc = rc || emits(r, "</a>");
-		r->a_level = 0;
-	}
-	r->links--;
-	return rc;
-}
-
-/* Post images: <img src="" alt="">, the alt text collected from the
- * image's own text with its markup dropped. */
-static int
-img_open(struct rend *r, const MD_SPAN_IMG_DETAIL *d)
-{
-	const char *u;
-	size_t n;
-
-	if (attr_decode(&d->src, &r->url, 0) != P_OK)
-		return -1;
-	u = r->url.data != NULL ? r->url.data : "";
-	n = r->url.len;
-	url_trim(&u, &n);
-	if (emits(r, "<img src=\"") || emit_url(r, u, n) || emits(r, "\""))
-		return -1;
-	if (d->title.size > 0 &&
-	    (attr_decode(&d->title, &r->tmp, 0) != P_OK ||
-	    emits(r, " title=\"") ||
-	    emit_text(r, r->tmp.data, r->tmp.len) || emits(r, "\"")))
-		return -1;
-	return emits(r, " alt=\"");
-}
-
 static int
 enter_span(MD_SPANTYPE type, void *detail, void *ud)
 {
 	struct rend *r = ud;
 	const MD_SPAN_A_DETAIL *a;
 	const MD_SPAN_IMG_DETAIL *img;
-	int rc = 0;
+	int rc = 0, cl = CL_NONE;
 
-	if (r->alt > 0) {
-		if (type == MD_SPAN_IMG)
-			r->alt++;
-		return 0;
-	}
-	if (inline_start(r))
+	if (r->alt == 0 && inline_start(r))
 		return STOP;
-	switch (type) {
-	case MD_SPAN_EM:
-		rc = emits(r, "<em>");
-		break;
-	case MD_SPAN_STRONG:
-		rc = emits(r, "<strong>");
-		break;
-	case MD_SPAN_DEL:
-		rc = emits(r, "<del>");
-		break;
-	case MD_SPAN_CODE:
-		rc = emits(r, "<code>");
-		break;
-	case MD_SPAN_A:
-		a = detail;
-		rc = link_open(r, &a->href, &a->title);
-		break;
-	case MD_SPAN_IMG:
-		img = detail;
-		if (r->comment)
-			rc = link_open(r, &img->src, &img->title);
-		else {
-			r->alt = 1;
-			rc = img_open(r, img);
+	if (r->alt == 0) {
+		switch (type) {
+		case MD_SPAN_EM:
+			cl = CL_EM;
+			rc = emits(r, "<em>");
+			break;
+		case MD_SPAN_STRONG:
+			cl = CL_STRONG;
+			rc = emits(r, "<strong>");
+			break;
+		case MD_SPAN_DEL:
+			cl = CL_DEL;
+			rc = emits(r, "<del>");
+			break;
+		case MD_SPAN_CODE:
+			cl = CL_CODE;
+			rc = emits(r, "<code>");
+			break;
+		case MD_SPAN_A:
+			a = detail;
+			if ((rc = link_open(r, &a->href, &a->title)) > 0)
+				cl = CL_A;
+			break;
+		case MD_SPAN_IMG:
+			img = detail;
+			if (!r->comment) {
+				cl = CL_IMG;
+				rc = img_open(r, img);
+			} else if ((rc = link_open(r, &img->src,
+			    &img->title)) > 0)
+				cl = CL_A;
+			break;
+		default:
+			/* Extensions we do not enable render as text. */
+			break;
 		}
-		break;
-	default:
-		/* Extensions we do not enable render as plain text. */
-		break;
 	}
-	return rc ? STOP : 0;
+	if (rc < 0)
+		return STOP;
+	if (buf_putc(&r->spans, (char)(((unsigned)type << 4) | cl)) != P_OK) {
+		r->err = P_TOOBIG;
+		return STOP;
+	}
+	return 0;
 }
 
 static int
 leave_span(MD_SPANTYPE type, void *detail, void *ud)
 {
 	struct rend *r = ud;
-	int rc = 0;
+	unsigned char top;
 
-	if (r->alt > 0) {
-		if (type == MD_SPAN_IMG && --r->alt == 0)
-			rc = emits(r, "\">");
-		return rc ? STOP : 0;
-	}
-	switch (type) {
-	case MD_SPAN_EM:
-		rc = emits(r, "</em>");
-		break;
-	case MD_SPAN_STRONG:
-		rc = emits(r, "</strong>");
-		break;
-	case MD_SPAN_DEL:
-		rc = emits(r, "</del>");
-		break;
-	case MD_SPAN_CODE:
-		rc = emits(r, "</code>");
-		break;
-	case MD_SPAN_A:
-	case MD_SPAN_IMG:
-		rc = link_close(r);
-		break;
-	default:
-		break;
-	}
-	return rc ? STOP : 0;
+	/* md4c 0.4.8 can leave a span it never entered ("[](![)]()" leaves
+	 * an IMG after its A): only the innermost open span may close. */
+	if (r->spans.len == 0)
+		return 0;
+	top = (unsigned char)r->spans.data[r->spans.len - 1];
+	if ((top >> 4) != (unsigned)type)
+		return 0;
+	r->spans.len--;
+	return span_close(r, top) ? STOP : 0;
 }
 
 /* md4c 0.4.8 (md_text_with_null_replacement, used for code) reports a NUL
@@ -834,6 +901,7 @@ text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 	struct rend *r = ud;
 	int rc;
 
+	src_clip(r->src, s, &n);
 	nul_repeat(&r->nul_seen, type, &s, &n);
 	if (r->alt == 0 && inline_start(r))
 		return STOP;
@@ -870,19 +938,22 @@ render(enum md_profile prof, const char *src, size_t n, struct buf *out,
     int *nlinks)
 {
 	MD_PARSER p;
+	struct mdsrc copy;
 	struct rend r;
 	size_t start = out != NULL ? out->len : 0;
 	enum perr e;
 	int rc;
 
-	if (n > UINT_MAX)
-		return P_TOOBIG;
+	if ((e = src_copy(&copy, src, n)) != P_OK)
+		return e;
 	memset(&r, 0, sizeof(r));
+	r.src = &copy;
 	r.out = out;
 	r.comment = (prof == MD_PROFILE_COMMENT);
 	r.err = P_OK;
 	buf_init(&r.url, 0);
 	buf_init(&r.tmp, 0);
+	buf_init(&r.spans, 0);
 	memset(&p, 0, sizeof(p));
 	p.flags = r.comment ? FLAGS_COMMENT : FLAGS_POST;
 	p.enter_block = enter_block;
@@ -890,7 +961,7 @@ render(enum md_profile prof, const char *src, size_t n, struct buf *out,
 	p.enter_span = enter_span;
 	p.leave_span = leave_span;
 	p.text = text;
-	rc = md_parse(src != NULL ? src : "", (MD_SIZE)n, &p, &r);
+	rc = md_parse(copy.p, copy.n, &p, &r);
 	if (r.err != P_OK)
 		e = r.err;
 	else if (rc != 0)
@@ -906,6 +977,8 @@ render(enum md_profile prof, const char *src, size_t n, struct buf *out,
 		*nlinks = r.nlinks;
 	buf_free(&r.url);
 	buf_free(&r.tmp);
+	buf_free(&r.spans);
+	free(copy.p);
 	return e;
 }
 
@@ -932,6 +1005,7 @@ md_count_links(const char *src, size_t n)
 /* ---- excerpts ---------------------------------------------------------- */
 
 struct excerpt {
+	const struct mdsrc *src;
 	struct buf text;  /* collapsed text: valid UTF-8, no edge spaces */
 	size_t stop;      /* stop parsing once text.len exceeds this */
 	int space;        /* whitespace seen since the last byte added */
@@ -994,6 +1068,7 @@ ex_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 	char u[4];
 	size_t k;
 
+	src_clip(x->src, s, &n);
 	nul_repeat(&x->nul_seen, type, &s, &n);
 	switch (type) {
 	case MD_TEXT_HTML:
@@ -1020,15 +1095,17 @@ enum perr
 md_excerpt(const char *src, size_t n, size_t max, struct buf *out)
 {
 	MD_PARSER p;
+	struct mdsrc copy;
 	struct excerpt x;
 	const char *t;
 	size_t cut, i, start = out->len;
 	enum perr e = P_OK;
 	int rc;
 
-	if (n > UINT_MAX)
-		return P_TOOBIG;
+	if ((e = src_copy(&copy, src, n)) != P_OK)
+		return e;
 	memset(&x, 0, sizeof(x));
+	x.src = &copy;
 	buf_init(&x.text, 0);
 	x.stop = max;
 	memset(&p, 0, sizeof(p));
@@ -1038,7 +1115,7 @@ md_excerpt(const char *src, size_t n, size_t max, struct buf *out)
 	p.enter_span = ex_span;
 	p.leave_span = ex_span;
 	p.text = ex_text;
-	rc = md_parse(src != NULL ? src : "", (MD_SIZE)n, &p, &x);
+	rc = md_parse(copy.p, copy.n, &p, &x);
 	if (rc != 0 && rc != STOP) {
 		e = P_BADINPUT;
 		goto out;
@@ -1058,7 +1135,8 @@ md_excerpt(const char *src, size_t n, size_t max, struct buf *out)
 		if (i > 0)
 			cut = i - 1;
 		else
-			while (cut > 0 && ((unsigned char)t[cut] & 0xC0) == 0x80)
+			while (cut > 0 &&
+			    ((unsigned char)t[cut] & 0xC0) == 0x80)
 				cut--;
 	}
 	if (cut > 0 && t[cut - 1] == ' ')
@@ -1070,5 +1148,6 @@ md_excerpt(const char *src, size_t n, size_t max, struct buf *out)
 	}
 out:
 	buf_free(&x.text);
+	free(copy.p);
 	return e;
 }
