@@ -263,3 +263,31 @@ str_pct_decode(struct arena *a, const char *s, size_t n, int plus)
 	out[o] = '\0';
 	return out;
 }
+
+int
+str_valid_line(const char *s, size_t n)
+{
+	return str_valid_text(s, n) && memchr(s, '\t', n) == NULL &&
+	    memchr(s, '\r', n) == NULL && memchr(s, '\n', n) == NULL;
+}
+
+char *
+str_log_safe(struct arena *a, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(s), i, o = 0;
+	char *out = arena_alloc(a, n * 3 + 1);
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f || c == '%') {
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		} else
+			out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	return out;
+}

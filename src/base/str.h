@@ -35,6 +35,13 @@ char *str_trim(char *s);
  * tab, LF, CR. */
 int str_valid_text(const char *s, size_t n);
 
+/* str_valid_text and no tab, CR or LF either: a one-line field. */
+int str_valid_line(const char *s, size_t n);
+
+/* Copy of s safe to print on one line of a log or terminal: bytes below
+ * 0x20, 0x7f and '%' become %XX. Arena-owned. */
+char *str_log_safe(struct arena *a, const char *s);
+
 /* Format a UTC unix time: "2026-11-28T20:36:42Z". out must hold 21 bytes. */
 void str_iso8601(int64_t t, char out[21]);
 /* "November 28, 2026" into out (>= 32 bytes). */

@@ -58,11 +58,15 @@ list(const char *site, const char *status)
 			    (long long)cs[i].id, cstatus_str(cs[i].status),
 			    (long long)cs[i].post_id, cs[i].parent_id ?
 			    arena_printf(&a, ", reply to #%lld",
-			    (long long)cs[i].parent_id) : "", iso, cs[i].author,
-			    cs[i].email, cs[i].ip,
+			    (long long)cs[i].parent_id) : "", iso,
+			    str_log_safe(&a, cs[i].author),
+			    str_log_safe(&a, cs[i].email),
+			    str_log_safe(&a, cs[i].ip),
 			    *cs[i].held_reason ? "  held: " : "",
 			    cs[i].held_reason);
-			print_snippet(cs[i].body_md, 72);
+			/* Text written by strangers: no control bytes reach
+			 * the moderator's terminal. */
+			print_snippet(str_log_safe(&a, cs[i].body_md), 72);
 		}
 		printf("%zu %s comment%s\n", n, status, n == 1 ? "" : "s");
 		rc = 0;

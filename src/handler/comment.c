@@ -195,9 +195,9 @@ h_comment_post(struct app *app, struct req *rq, struct resp *rs)
 		    "Comments are closed on this article.");
 		return;
 	}
-	if (!str_valid_text(f.author, strlen(f.author)) ||
-	    !str_valid_text(f.email, strlen(f.email)) ||
-	    !str_valid_text(f.url, strlen(f.url)) ||
+	if (!str_valid_line(f.author, strlen(f.author)) ||
+	    !str_valid_line(f.email, strlen(f.email)) ||
+	    !str_valid_line(f.url, strlen(f.url)) ||
 	    !str_valid_text(f.text, strlen(f.text)))
 		f.error = "The form contains characters that cannot be used.";
 	else if (*f.author == '\0')

@@ -273,8 +273,9 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (double)(t1.tv_sec - st->t0.tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - st->t0.tv_nsec) / 1e6;
-	log_info("%s %s %s %d %zu %.2fms%s", st->rq.ip, st->method_str,
-	    st->rq.path, st->status, st->bytes, ms,
+	log_info("%s %s %s %d %zu %.2fms%s", st->rq.ip,
+	    str_log_safe(&st->a, st->method_str),
+	    str_log_safe(&st->a, st->rq.path), st->status, st->bytes, ms,
 	    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
 	buf_free(&st->body);
 	arena_free(&st->a);

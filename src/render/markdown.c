@@ -639,7 +639,7 @@ enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 	unsigned lvl, start;
 	int rc = 0;
 
-	if (lazy_p_close(r) || spans_close_all(r))
+	if (spans_close_all(r) || lazy_p_close(r))
 		return STOP;
 	switch (type) {
 	case MD_BLOCK_DOC:
@@ -742,7 +742,7 @@ leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
 	unsigned lvl;
 	int rc = 0;
 
-	if (lazy_p_close(r) || spans_close_all(r))
+	if (spans_close_all(r) || lazy_p_close(r))
 		return STOP;
 	switch (type) {
 	case MD_BLOCK_DOC:
