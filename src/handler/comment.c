@@ -53,19 +53,6 @@ commenter_prefill(struct req *rq, const char **name, const char **email,
 }
 
 static const char *
-pct(struct arena *a, const char *s)
-{
-	struct buf b;
-	const char *out;
-
-	buf_init(&b, 0);
-	esc_url_component(&b, s, strlen(s));
-	out = arena_strdup(a, b.data ? b.data : "");
-	buf_free(&b);
-	return out;
-}
-
-static const char *
 field(struct req *rq, const char *name)
 {
 	const char *v = rq->form(rq, name);
@@ -300,8 +287,8 @@ h_comment_post(struct app *app, struct req *rq, struct resp *rs)
 	    app->secure_cookies ? "; Secure" : ""));
 	resp_header(rs, "Set-Cookie", arena_printf(rq->a,
 	    WHO_COOKIE "=%s|%s|%s; Path=/; Max-Age=31536000; HttpOnly; "
-	    "SameSite=Lax%s", pct(rq->a, c.author), pct(rq->a, c.email),
-	    pct(rq->a, c.url), app->secure_cookies ? "; Secure" : ""));
+	    "SameSite=Lax%s", url_component(rq->a, c.author), url_component(rq->a, c.email),
+	    url_component(rq->a, c.url), app->secure_cookies ? "; Secure" : ""));
 	/* Bots are not told they were caught. */
 	if (c.status == CS_SPAM)
 		loc = url_post(rq->a, &p);

@@ -73,8 +73,8 @@ ymd(int64_t t, int *y, int *m, int *d)
 	*d = tm.tm_mday;
 }
 
-static const char *
-seg(struct arena *a, const char *s)
+const char *
+url_component(struct arena *a, const char *s)
 {
 	struct buf b;
 	const char *out;
@@ -93,19 +93,19 @@ url_post(struct arena *a, const struct post *p)
 
 	ymd(p->published, &y, &m, &d);
 	return arena_printf(a, "/%04d/%02d/%02d/%s/", y, m, d,
-	    seg(a, p->slug));
+	    url_component(a, p->slug));
 }
 
 const char *
 url_category(struct arena *a, const char *slug)
 {
-	return arena_printf(a, "/category/%s/", seg(a, slug));
+	return arena_printf(a, "/category/%s/", url_component(a, slug));
 }
 
 const char *
 url_author(struct arena *a, const char *login)
 {
-	return arena_printf(a, "/author/%s/", seg(a, login));
+	return arena_printf(a, "/author/%s/", url_component(a, login));
 }
 
 int

@@ -14,6 +14,9 @@ struct tval *page_ctx(struct app *app, struct req *rq, const char *title);
 void page_render(struct app *app, struct req *rq, struct resp *rs,
     const char *name, struct tval *ctx);
 
+/* s percent-encoded as one URL path segment or query value. */
+const char *url_component(struct arena *a, const char *s);
+
 /* Site-relative URLs, arena-owned. */
 const char *url_post(struct arena *a, const struct post *p);
 const char *url_category(struct arena *a, const char *slug);
