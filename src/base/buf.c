@@ -114,8 +114,11 @@ buf_detach(struct buf *b, size_t *len)
 {
 	char *p;
 
-	if (b->data == NULL && grow(b, 0) != P_OK)
-		return NULL;
+	if (b->data == NULL) {
+		if (grow(b, 0) != P_OK)
+			return NULL;
+		b->data[0] = '\0';
+	}
 	p = b->data;
 	if (len)
 		*len = b->len;

@@ -114,45 +114,55 @@ str_trim(char *s)
 	return s;
 }
 
+size_t
+str_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	uint32_t c;
+	size_t k, j;
+
+	if (n == 0)
+		return 0;
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xC2 && p[0] <= 0xDF) {
+		k = 2;
+		c = p[0] & 0x1F;
+	} else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+		k = 3;
+		c = p[0] & 0x0F;
+	} else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+		k = 4;
+		c = p[0] & 0x07;
+	} else
+		return 0;
+	if (n < k)
+		return 0;
+	for (j = 1; j < k; j++) {
+		if ((p[j] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[j] & 0x3F);
+	}
+	if ((k == 3 && c < 0x800) || (k == 4 && c < 0x10000) ||
+	    c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return k;
+}
+
 int
 str_valid_text(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
+	size_t i = 0, len;
+	uint32_t cp;
 
 	while (i < n) {
-		unsigned char c = p[i];
-		size_t len, k;
-		unsigned cp;
-
-		if (c < 0x80) {
-			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-				return 0;
-			if (c == 0x7f)
-				return 0;
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			len = 2;
-			cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			len = 3;
-			cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			len = 4;
-			cp = c & 0x07;
-		} else
+		if ((len = str_utf8_seq(p + i, n - i, &cp)) == 0)
 			return 0;
-		if (i + len > n)
-			return 0;
-		for (k = 1; k < len; k++) {
-			if ((p[i + k] & 0xC0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i + k] & 0x3F);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+		    cp == 0x7f)
 			return 0;
 		i += len;
 	}

@@ -31,6 +31,11 @@ char *str_pct_decode(struct arena *a, const char *s, size_t n, int plus);
 /* Trim ASCII whitespace in place; returns s. */
 char *str_trim(char *s);
 
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlongs,
+ * no surrogates, nothing above U+10FFFF) with its code point in *cp; 0 if
+ * the bytes at p (n of them available, n may be 0) do not start one. */
+size_t str_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp);
+
 /* True if all of s is valid UTF-8 with no NUL and no C0 controls other than
  * tab, LF, CR. */
 int str_valid_text(const char *s, size_t n);

@@ -6,6 +6,8 @@
  * runs, one buf_add per run, because most text needs no escaping. */
 #include "esc.h"
 
+#include "../base/str.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -18,44 +20,6 @@ rewind_to(struct buf *b, size_t mark)
 	b->len = mark;
 	if (b->data)
 		b->data[mark] = '\0';
-}
-
-/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlongs,
- * no surrogates, nothing above U+10FFFF), its code point in *cp; 0 if the
- * bytes at p do not start one. */
-static size_t
-utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	uint32_t c;
-	size_t k, j;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xC2 && p[0] <= 0xDF) {
-		k = 2;
-		c = p[0] & 0x1F;
-	} else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
-		k = 3;
-		c = p[0] & 0x0F;
-	} else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
-		k = 4;
-		c = p[0] & 0x07;
-	} else
-		return 0;
-	if (n < k)
-		return 0;
-	for (j = 1; j < k; j++) {
-		if ((p[j] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (p[j] & 0x3F);
-	}
-	if ((k == 3 && c < 0x800) || (k == 4 && c < 0x10000) ||
-	    c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return k;
 }
 
 static const char *
@@ -243,7 +207,7 @@ esc_xml_text(struct buf *b, const char *s, size_t n)
 			if (p[i] < 0x20)
 				rep = "";
 			else if (p[i] >= 0x80) {
-				if ((k = utf8_seq(p + i, n - i, &cp)) == 0) {
+				if ((k = str_utf8_seq(p + i, n - i, &cp)) == 0) {
 					rep = "\xEF\xBF\xBD";
 					k = 1;
 				} else if (cp == 0xFFFE || cp == 0xFFFF)
@@ -316,7 +280,7 @@ esc_json_str(struct buf *b, const char *s, size_t n)
 				u[6] = '\0';
 				rep = u;
 			} else if (p[i] >= 0x80) {
-				if ((k = utf8_seq(p + i, n - i, &cp)) == 0) {
+				if ((k = str_utf8_seq(p + i, n - i, &cp)) == 0) {
 					rep = "\\ufffd";
 					k = 1;
 				} else if (cp == 0x2028)

@@ -8,6 +8,9 @@
  *  - an href is emitted only after entity decoding and a scheme check;
  *  - output is valid UTF-8 (invalid bytes and NUL become U+FFFD). */
 #include "markdown.h"
+#include "esc.h"
+
+#include "../base/str.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -40,35 +43,11 @@
 static size_t
 utf8_seq(const unsigned char *s, size_t n)
 {
-	size_t len, i;
 	uint32_t cp;
 
 	if (n == 0 || s[0] == 0)
 		return 0;
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		len = 2;
-		cp = s[0] & 0x1F;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		len = 3;
-		cp = s[0] & 0x0F;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
+	return str_utf8_seq(s, n, &cp);
 }
 
 /* Encodes cp into out (4 bytes); code points HTML cannot carry (NUL,
@@ -235,34 +214,6 @@ attr_decode(const MD_ATTRIBUTE *a, struct buf *dst, int strict)
 			return e;
 	}
 	return P_OK;
-}
-
-/* 1 if a (decoded) URL has no scheme or is http, https or mailto. Leading
- * spaces and controls are skipped because browsers strip them. The scheme
- * must match exactly, so "java\tscript:" (which browsers read as
- * javascript: after dropping the tab) is refused, as is anything with a
- * colon before the first / ? or # that is not one of ours. */
-static int
-url_scheme_ok(const char *s, size_t n)
-{
-	static const char *const ok[] = { "http", "https", "mailto" };
-	size_t i = 0, j, k, len;
-
-	while (i < n && (unsigned char)s[i] <= 0x20)
-		i++;
-	for (j = i; j < n; j++) {
-		if (s[j] == ':')
-			break;
-		if (s[j] == '/' || s[j] == '?' || s[j] == '#')
-			return 1;
-	}
-	if (j == n)
-		return 1;
-	len = j - i;
-	for (k = 0; k < sizeof(ok) / sizeof(ok[0]); k++)
-		if (strlen(ok[k]) == len && strncasecmp(ok[k], s + i, len) == 0)
-			return 1;
-	return 0;
 }
 
 /* 1 if a fenced block's language may go into class="language-x". */
@@ -538,7 +489,7 @@ link_open(struct rend *r, const MD_ATTRIBUTE *href, const MD_ATTRIBUTE *title)
 	u = r->url.data != NULL ? r->url.data : "";
 	n = r->url.len;
 	url_trim(&u, &n);
-	if (r->comment && !url_scheme_ok(u, n))
+	if (r->comment && !esc_url_scheme_ok(u, n))
 		return 0;
 	if (emits(r, "<a href=\"") || emit_url(r, u, n) || emits(r, "\""))
 		return -1;
