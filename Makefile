@@ -82,7 +82,7 @@ UNIT_SAN_BIN := $(UNIT:tests/unit/%.c=build/tests-san/%)
 unit: $(UNIT_BIN)
 sanitize: build/parley-san $(UNIT_SAN_BIN) $(FUZZ_REPLAY)
 fuzz: $(FUZZ_BIN)
-	@echo 'run e.g.: build/fuzz/fuzz_markdown tests/fuzz/corpus/markdown -max_total_time=60'
+	@echo 'run e.g.: build/fuzz/fuzz_markdown tests/fuzz/regression/markdown -max_total_time=60'
 
 check: deps
 	$(MAKE) all unit sanitize
