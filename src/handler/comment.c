@@ -251,6 +251,9 @@ h_comment_post(struct app *app, struct req *rq, struct resp *rs)
 	facts.honeypot_filled = *field(rq, "hp_url") != '\0';
 	facts.fill_seconds = age;
 	facts.links = md_count_links(f.text, strlen(f.text));
+	facts.blocked = spam_blocked(app->conf.blocked_words,
+	    app->conf.blocked_ips, app->conf.blocked_emails, f.author, f.email,
+	    url, rq->ip, f.text);
 	if (!fresh_id && store_commenter_known(app->store, viewer, f.email,
 	    &facts.known_commenter) != P_OK)
 		facts.known_commenter = 0;

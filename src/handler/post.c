@@ -8,6 +8,7 @@
 #include "../base/limits.h"
 #include "../base/log.h"
 #include "../base/str.h"
+#include "admin.h"
 #include "thread.h"
 #include "page.h"
 
@@ -146,6 +147,7 @@ h_author(struct app *app, struct req *rq, struct resp *rs,
 }
 
 struct tctx {
+	struct app *app;
 	struct arena *a;
 	const struct post *p;
 	const char *purl;
@@ -175,6 +177,10 @@ nodes_to_list(struct tctx *t, const struct thread_node *n)
 		    c->user_id == t->p->author_id);
 		tv_bool(o, "can_reply", 0);
 		tv_str(o, "reply_url", "");
+		/* A held comment's writer gets its private status link. */
+		tv_str(o, "status_url", n->pending ? comment_status_url(t->app,
+		    t->a, c->id) : "");
+		tv_bool(o, "edited", !n->removed && c->moderator_edited);
 		str_iso8601(c->created, iso);
 		str_human_date(c->created, human, sizeof(human));
 		tv_str(o, "date_iso", iso);
@@ -246,6 +252,7 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 	tv_html(po, "body", (struct html_trusted){ p->body_html });
 	tv_put(ctx, "post", po);
 
+	t.app = app;
 	t.a = rq->a;
 	t.p = p;
 	t.purl = url_post(rq->a, p);
@@ -308,6 +315,15 @@ h_article(struct app *app, struct req *rq, struct resp *rs, int y, int m,
 
 	e = store_post_find(app->store, rq->a, y, m, d, slug, &p);
 	if (e == P_NOTFOUND) {
+		int64_t id;
+
+		/* An address the post had before its slug or date changed. */
+		if (store_post_redirect_find(app->store, y, m, d, slug, &id) ==
+		    P_OK && store_post_get(app->store, rq->a, id, &p) == P_OK &&
+		    p.status == PS_PUBLISHED) {
+			h_redirect(rs, 301, url_post(rq->a, &p));
+			return;
+		}
 		h_error(app, rq, rs, 404, "There is no article at this address.");
 		return;
 	}

@@ -24,6 +24,10 @@ spam_decide(const struct spam_rules *r, const struct spam_facts *f,
 		*reason = "";
 		return CS_APPROVED;
 	}
+	if (f->blocked) {
+		*reason = f->blocked;
+		return CS_PENDING;
+	}
 	if (f->links > r->max_links) {
 		*reason = "too many links";
 		return CS_PENDING;
@@ -34,6 +38,110 @@ spam_decide(const struct spam_rules *r, const struct spam_facts *f,
 	}
 	*reason = "";
 	return CS_APPROVED;
+}
+
+/* Calls fn for each trimmed, non-empty entry of a comma/newline list
+ * until it returns 1. */
+static int
+each_entry(const char *list, int (*fn)(const char *, size_t, const void *),
+    const void *arg)
+{
+	const char *p = list ? list : "";
+
+	while (*p) {
+		size_t n = strcspn(p, ",\n"), b = 0, e = n;
+
+		while (b < e && (p[b] == ' ' || p[b] == '\t' || p[b] == '\r'))
+			b++;
+		while (e > b && (p[e - 1] == ' ' || p[e - 1] == '\t' ||
+		    p[e - 1] == '\r'))
+			e--;
+		if (e > b && fn(p + b, e - b, arg))
+			return 1;
+		p += n;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
+static int
+ieq_n(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+
+		if (x >= 'A' && x <= 'Z')
+			x += 32;
+		if (y >= 'A' && y <= 'Z')
+			y += 32;
+		if (x != y)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+icontains(const char *hay, const char *needle, size_t n)
+{
+	size_t i, h = hay ? strlen(hay) : 0;
+
+	for (i = 0; n <= h && i <= h - n; i++)
+		if (ieq_n(hay + i, needle, n))
+			return 1;
+	return 0;
+}
+
+static int
+word_hit(const char *w, size_t n, const void *arg)
+{
+	const char *const *fields = arg;
+	size_t i;
+
+	for (i = 0; fields[i]; i++)
+		if (icontains(fields[i], w, n))
+			return 1;
+	return 0;
+}
+
+static int
+ip_hit(const char *w, size_t n, const void *arg)
+{
+	const char *ip = arg;
+
+	if (w[n - 1] == '.' || w[n - 1] == ':')
+		return strlen(ip) >= n && strncmp(ip, w, n) == 0;
+	return strlen(ip) == n && strncmp(ip, w, n) == 0;
+}
+
+static int
+email_hit(const char *w, size_t n, const void *arg)
+{
+	const char *email = arg;
+	size_t m = strlen(email);
+
+	if (w[0] == '@')
+		return m >= n && ieq_n(email + m - n, w, n);
+	return m == n && ieq_n(email, w, n);
+}
+
+const char *
+spam_blocked(const char *words, const char *ips, const char *emails,
+    const char *author, const char *email, const char *url, const char *ip,
+    const char *text)
+{
+	const char *fields[] = { author ? author : "", email ? email : "",
+	    url ? url : "", text ? text : "", NULL };
+
+	if (ip && each_entry(ips, ip_hit, ip))
+		return "blocked IP";
+	if (email && each_entry(emails, email_hit, email))
+		return "blocked e-mail";
+	if (each_entry(words, word_hit, fields))
+		return "blocked word";
+	return NULL;
 }
 
 struct slot {

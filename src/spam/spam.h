@@ -16,6 +16,7 @@ struct spam_facts {
 	int links;            /* links in the comment */
 	int known_commenter;  /* has an approved comment (cookie + e-mail) */
 	int by_site_user;     /* written by a logged-in author */
+	const char *blocked;  /* spam_blocked()'s answer, NULL if none */
 };
 
 struct spam_rules {
@@ -27,6 +28,17 @@ struct spam_rules {
 /* Status for a new comment; *reason is a static string ("" if approved). */
 enum cstatus spam_decide(const struct spam_rules *r, const struct spam_facts *f,
     const char **reason);
+
+/* Does the comment match the site's blocklists? Each list is comma- or
+ * newline-separated. Words match case-insensitively anywhere in the name,
+ * e-mail, web site or text (ASCII case folding); an IP entry matches the
+ * address exactly, or as a prefix when it ends in '.' or ':'; an e-mail
+ * entry matches the whole address case-insensitively, or its domain when
+ * it starts with '@'. Returns "blocked word", "blocked IP" or
+ * "blocked e-mail", or NULL. */
+const char *spam_blocked(const char *words, const char *ips,
+    const char *emails, const char *author, const char *email,
+    const char *url, const char *ip, const char *text);
 
 /* Fixed-size per-IP counter over one-minute windows; thread-safe.
  * Memory is bounded by LIM_RATE_SLOTS whatever the number of clients. */
