@@ -422,6 +422,11 @@ editor_post(struct app *app, struct req *rq, struct resp *rs,
 	else if (*in->date_text && str_parse_date(in->date_text, &when) !=
 	    P_OK)
 		in->error = "The date must look like 2026-12-01 09:30 (UTC).";
+	/* The date field shows minutes: sent back unchanged, it keeps the
+	 * exact time the post has. */
+	if (old && when && strcmp(in->date_text, local_date(rq->a,
+	    old->published)) == 0)
+		when = old->published;
 	else if (terms(rq->a, in->cats_text, cats, ncats, &p->cats,
 	    &p->ncats) != P_OK || terms(rq->a, in->tags_text, NULL, 0,
 	    &p->tags, &p->ntags) != P_OK)

@@ -308,8 +308,12 @@ h_comment_post(struct app *app, struct req *rq, struct resp *rs)
 	/* Bots are not told they were caught. */
 	if (c.status == CS_SPAM)
 		loc = url_post(rq->a, &p);
-	else
-		loc = arena_printf(rq->a, "%s#comment-%lld", url_post(rq->a, &p),
-		    (long long)id);
+	else {
+		int64_t cp = comment_page(app, rq->a, p.id, id, viewer);
+
+		loc = arena_printf(rq->a, "%s%s#comment-%lld", url_post(rq->a,
+		    &p), cp > 1 ? arena_printf(rq->a, "?cpage=%lld",
+		    (long long)cp) : "", (long long)id);
+	}
 	h_redirect(rs, 303, loc);
 }

@@ -151,6 +151,7 @@ struct tctx {
 	struct arena *a;
 	const struct post *p;
 	const char *purl;
+	const char *cpage; /* "&cpage=N" on a paged thread, else "" */
 	int max_depth;
 	int open;
 };
@@ -198,8 +199,8 @@ nodes_to_list(struct tctx *t, const struct thread_node *n)
 			if (t->open && !n->pending && n->depth < t->max_depth) {
 				tv_bool(o, "can_reply", 1);
 				tv_str(o, "reply_url", arena_printf(t->a,
-				    "%s?replytocom=%lld#respond", t->purl,
-				    (long long)c->id));
+				    "%s?replytocom=%lld%s#respond", t->purl,
+				    (long long)c->id, t->cpage));
 			}
 		}
 		tv_bool(o, "has_children", n->first != NULL);
@@ -262,9 +263,6 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 		tv_str(ctx, "responses_heading", arena_printf(rq->a,
 		    "%s to \xe2\x80\x9c%s\xe2\x80\x9d",
 		    responses_label(rq->a, p->n_approved), p->title));
-	tv_bool(ctx, "has_comments", roots != NULL);
-	tv_put(ctx, "comments", nodes_to_list(&t, roots));
-	tv_bool(ctx, "comments_open", t.open);
 	if (t.open) {
 		if (f)
 			parent = f->parent_id;
@@ -276,6 +274,50 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 		}
 		if (parent && (pc = find_visible(roots, parent)) == NULL)
 			parent = 0;
+	}
+	t.cpage = "";
+	if (app->conf.comments_per_page > 0 && roots) {
+		/* Threads paged by top-level comment, oldest page first
+		 * (?cpage=N); a page keeps each thread whole. */
+		int64_t cpp = app->conf.comments_per_page, nr = 0, cpage = 1;
+		int64_t npages, k;
+		struct thread_node *r, *first;
+		long long v;
+
+		for (r = roots; r; r = r->next)
+			nr++;
+		npages = (nr + cpp - 1) / cpp;
+		if (rq->query(rq, "cpage") && str_toint(rq->query(rq, "cpage"),
+		    1, npages, &v) == P_OK)
+			cpage = v;
+		for (first = roots, k = 0; k < (cpage - 1) * cpp; k++)
+			first = first->next;
+		for (r = first, k = 1; k < cpp && r->next; k++)
+			r = r->next;
+		r->next = NULL;
+		roots = first;
+		if (npages > 1) {
+			struct tval *nav = tv_obj(rq->a);
+
+			t.cpage = arena_printf(rq->a, "&cpage=%lld",
+			    (long long)cpage);
+			if (cpage > 1)
+				tv_str(nav, "older_url", arena_printf(rq->a,
+				    "%s?cpage=%lld#comments", t.purl,
+				    (long long)cpage - 1));
+			if (cpage < npages)
+				tv_str(nav, "newer_url", arena_printf(rq->a,
+				    "%s?cpage=%lld#comments", t.purl,
+				    (long long)cpage + 1));
+			tv_int(nav, "page", cpage);
+			tv_int(nav, "pages", npages);
+			tv_put(ctx, "comment_pages", nav);
+		}
+	}
+	tv_bool(ctx, "has_comments", roots != NULL);
+	tv_put(ctx, "comments", nodes_to_list(&t, roots));
+	tv_bool(ctx, "comments_open", t.open);
+	if (t.open) {
 		if (f == NULL) {
 			memset(&pre, 0, sizeof(pre));
 			commenter_prefill(rq, &pre.author, &pre.email,
@@ -304,6 +346,25 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 		tv_put(ctx, "form", form);
 	}
 	page_render(app, rq, rs, "article", ctx);
+}
+
+int64_t
+comment_page(struct app *app, struct arena *a, int64_t post_id,
+    int64_t comment_id, const char *viewer)
+{
+	struct comment *cs;
+	struct thread_node *roots, *r;
+	size_t n, shown;
+	int64_t i = 0;
+
+	if (app->conf.comments_per_page <= 0 ||
+	    store_comment_list_post(app->store, a, post_id, &cs, &n) != P_OK)
+		return 0;
+	thread_build(a, cs, n, viewer, app->conf.thread_depth, &roots, &shown);
+	for (r = roots; r; r = r->next, i++)
+		if (r->c->id == comment_id || find_visible(r->first, comment_id))
+			return i / app->conf.comments_per_page + 1;
+	return 0;
 }
 
 void

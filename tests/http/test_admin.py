@@ -861,3 +861,36 @@ def test_cli_user_commands(srv):
     t = AdminClient(srv)
     check(try_login(t, "tom-ashdown", "tom-secret-pw").status == 303,
           "demo author cannot log in")
+
+
+def test_admin_pages_are_valid_html(srv):
+    from test_tidy import tidy_errors
+    c = AdminClient(srv, "ada")
+    pid, path = demo_post(srv)
+    cid, reader = held_comment(srv, path)
+    status = [a.get("href") for a in comment_node(reader.get(path).html(),
+                                                  cid).find_all("a")
+              if (a.get("href") or "").startswith("/comment-status/")][0]
+    bad = []
+    pages = ["/admin/posts/", "/admin/posts/?status=draft&s=x",
+             "/admin/posts/new/", "/admin/posts/%d/" % pid,
+             "/admin/comments/", "/admin/comments/?status=approved",
+             "/admin/comments/?status=trash", "/admin/comments/%d/" % cid,
+             "/admin/media/", "/admin/settings/", "/admin/users/",
+             "/admin/profile/"]
+    for p in pages:
+        r = c.get(p)
+        check(r.status == 200, "GET %s: %d" % (p, r.status))
+        e = tidy_errors(r.body, p)
+        if e:
+            bad.append(e)
+    for p in ("/admin/login/", status):
+        e = tidy_errors(srv.get(p).body, p)
+        if e:
+            bad.append(e)
+    r = c.multipart("/admin/posts/new/", {"title": "T", "body": "*x*",
+                                          "do": "preview"})
+    e = tidy_errors(r.body, "preview")
+    if e:
+        bad.append(e)
+    check(not bad, "; ".join(bad))
