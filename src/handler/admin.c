@@ -65,6 +65,12 @@ load_session(struct app *app, struct req *rq, struct admin *ad)
 }
 
 int
+admin_current(struct app *app, struct req *rq, struct admin *ad)
+{
+	return load_session(app, rq, ad);
+}
+
+int
 admin_session_ok(struct app *app, struct req *rq)
 {
 	struct admin ad;

@@ -21,6 +21,9 @@ struct admin {
 	const char *csrf; /* the session's token, for forms */
 };
 
+/* The logged-in user behind the request's cookie, if any (1). */
+int admin_current(struct app *app, struct req *rq, struct admin *ad);
+
 /* For http/: does this request carry a valid session? (Lets it send the
  * larger admin bodies.) */
 int admin_session_ok(struct app *app, struct req *rq);

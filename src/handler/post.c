@@ -326,6 +326,19 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 			f = &pre;
 		}
 		form = tv_obj(rq->a);
+		/* Only a request that carries a session cookie pays for the
+		 * lookup; readers have none. */
+		if (rq->cookie(rq, SESSION_COOKIE)) {
+			struct admin ad;
+
+			if (admin_current(app, rq, &ad)) {
+				struct tval *st = tv_obj(rq->a);
+
+				tv_str(st, "name", ad.s.user.name);
+				tv_str(st, "csrf", ad.csrf);
+				tv_put(form, "staff", st);
+			}
+		}
 		tv_str(form, "action", "/comments");
 		tv_int(form, "post_id", p->id);
 		tv_int(form, "parent_id", parent);

@@ -894,3 +894,41 @@ def test_admin_pages_are_valid_html(srv):
     if e:
         bad.append(e)
     check(not bad, "; ".join(bad))
+
+
+def test_logged_in_author_answers_in_the_thread(srv):
+    ann = AdminClient(srv, "ann")
+    r = ann.multipart("/admin/posts/new/", {
+        "title": unique("Ask Ann "), "body": "Questions welcome.",
+        "comments_open": "1", "do": "publish"})
+    url = ann.get(r.header("Location")).html().find(
+        "p", cls="permalink").find("a").get("href")
+    cid, _ = held_comment(srv, url)
+    AdminClient(srv, "ada").admin_post("/admin/comments/", {
+        "act": "approve:%d" % cid, "status": "pending"})
+    page = ann.get(url + "?replytocom=%d" % cid)
+    root = page.html()
+    form = comment_form(root)
+    check(form is not None and form.get("csrf") == ann.csrf,
+          "the form does not know the author")
+    check("Logged in as Ann Author" in root.find("form",
+          cls="comment-form").norm_text(), "no 'Logged in as'")
+    check("author" not in form and "email" not in form,
+          "name/e-mail asked of a logged-in author")
+    fields = {k: v for k, v in form.items() if not k.startswith("_") and
+              k not in ("action", "method")}
+    fields["comment"] = "Happy to *answer* that."
+    r = ann.post_form("/comments", fields)
+    check(r.status == 303, "author's reply: %d %s" % (r.status,
+                                                       r.text[-300:]))
+    rid = new_comment_id(r)
+    li = comment_node(srv.get(url).html(), rid)
+    check(li is not None, "author's reply held or missing")
+    check(li.find(cls="badge").norm_text() == "Author", "no Author badge")
+    check("Ann Author" in li.norm_text(), "not in the author's name")
+    fields["csrf"] = "0" * 64
+    r = ann.post_form("/comments", fields)
+    check(r.status == 403, "wrong token on the public form: %d" % r.status)
+    # A reader sees no staff form.
+    check(comment_form(srv.get(url).html()).get("csrf") is None,
+          "reader got a csrf field")
