@@ -51,6 +51,11 @@
 /* Comments accepted per IP per minute before a 429. */
 #define LIM_COMMENTS_PER_MIN_DEFAULT 5
 
+/* After an IP is refused by the rate limit, what it sends for this long
+ * is held for a moderator ("rate limit"): a flood that slows down to
+ * just under the limit still waits for a person. */
+#define LIM_RATE_HOLD_S (10 * 60)
+
 /* Distinct IPs tracked by the rate limiter; oldest entries are recycled. */
 #define LIM_RATE_SLOTS 4096
 

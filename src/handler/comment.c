@@ -274,6 +274,7 @@ h_comment_post(struct app *app, struct req *rq, struct resp *rs)
 	}
 	facts.honeypot_filled = *field(rq, "hp_url") != '\0';
 	facts.by_site_user = is_staff;
+	facts.rate_limited = ratelimit_recent(app->rl, rq->ip, now);
 	facts.fill_seconds = age;
 	facts.links = md_count_links(f.text, strlen(f.text));
 	facts.blocked = spam_blocked(app->conf.blocked_words,

@@ -28,6 +28,10 @@ spam_decide(const struct spam_rules *r, const struct spam_facts *f,
 		*reason = f->blocked;
 		return CS_PENDING;
 	}
+	if (f->rate_limited) {
+		*reason = "rate limit";
+		return CS_PENDING;
+	}
 	if (f->links > r->max_links) {
 		*reason = "too many links";
 		return CS_PENDING;
@@ -148,6 +152,7 @@ struct slot {
 	char ip[48];
 	int64_t window; /* minute number */
 	int count;
+	int64_t refused; /* last time this IP got P_RATELIMIT, 0 = never */
 };
 
 struct ratelimit {
@@ -201,16 +206,33 @@ ratelimit_hit(struct ratelimit *rl, const char *ip, int64_t now)
 	 * errs towards limiting. */
 	if (s->window != win || strncmp(s->ip, ip, sizeof(s->ip)) != 0) {
 		if (s->window != win) {
+			if (strncmp(s->ip, ip, sizeof(s->ip)) != 0)
+				s->refused = 0;
 			strncpy(s->ip, ip, sizeof(s->ip) - 1);
 			s->ip[sizeof(s->ip) - 1] = '\0';
 			s->window = win;
 			s->count = 0;
 		}
 	}
-	if (s->count >= rl->per_minute)
+	if (s->count >= rl->per_minute) {
 		e = P_RATELIMIT;
-	else
+		s->refused = now;
+	} else
 		s->count++;
 	pthread_mutex_unlock(&rl->mu);
 	return e;
+}
+
+int
+ratelimit_recent(struct ratelimit *rl, const char *ip, int64_t now)
+{
+	struct slot *s;
+	int r;
+
+	pthread_mutex_lock(&rl->mu);
+	s = &rl->slots[hash(ip) % LIM_RATE_SLOTS];
+	r = s->refused != 0 && strncmp(s->ip, ip, sizeof(s->ip)) == 0 &&
+	    now - s->refused < LIM_RATE_HOLD_S;
+	pthread_mutex_unlock(&rl->mu);
+	return r;
 }

@@ -17,6 +17,7 @@ struct spam_facts {
 	int known_commenter;  /* has an approved comment (cookie + e-mail) */
 	int by_site_user;     /* written by a logged-in author */
 	const char *blocked;  /* spam_blocked()'s answer, NULL if none */
+	int rate_limited;     /* the IP was refused by the rate limit lately */
 };
 
 struct spam_rules {
@@ -47,5 +48,9 @@ struct ratelimit *ratelimit_new(int per_minute);
 void ratelimit_free(struct ratelimit *rl);
 /* P_OK and counts the hit, or P_RATELIMIT if ip used up this minute. */
 enum perr ratelimit_hit(struct ratelimit *rl, const char *ip, int64_t now);
+/* 1 if ip was refused by ratelimit_hit() within the last
+ * LIM_RATE_HOLD_S seconds: what it sends meanwhile waits for a person
+ * (held with reason "rate limit"). */
+int ratelimit_recent(struct ratelimit *rl, const char *ip, int64_t now);
 
 #endif

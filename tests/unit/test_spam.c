@@ -16,20 +16,24 @@ static const struct {
 	enum cstatus want;
 	const char *reason;
 } cases[] = {
-	/* honeypot, token_ok, seconds, links, known, site user, blocked */
-	{ { 0, 1, 30, 0, 1, 0, NULL }, CS_APPROVED, "" },
-	{ { 0, 1, 30, 0, 0, 0, NULL }, CS_PENDING, "first-time commenter" },
-	{ { 0, 1, 30, 3, 1, 0, NULL }, CS_PENDING, "too many links" },
-	{ { 0, 1, 30, 2, 1, 0, NULL }, CS_APPROVED, "" },
-	{ { 1, 1, 30, 0, 1, 0, NULL }, CS_SPAM, "honeypot" },
-	{ { 0, 1, 1, 0, 1, 0, NULL }, CS_SPAM, "form sent too fast" },
-	{ { 0, 0, 30, 0, 1, 0, NULL }, CS_SPAM, "form sent too fast" },
-	{ { 0, 1, -5, 0, 1, 0, NULL }, CS_SPAM, "form sent too fast" },
-	{ { 1, 1, 30, 0, 0, 1, NULL }, CS_SPAM, "honeypot" },
-	{ { 0, 0, 0, 9, 0, 1, NULL }, CS_APPROVED, "" },
-	{ { 0, 1, 30, 0, 1, 0, "blocked word" }, CS_PENDING, "blocked word" },
-	{ { 1, 1, 30, 0, 1, 0, "blocked IP" }, CS_SPAM, "honeypot" },
-	{ { 0, 1, 30, 0, 1, 1, "blocked word" }, CS_APPROVED, "" },
+	/* honeypot, token_ok, seconds, links, known, site user, blocked,
+	 * rate limited */
+	{ { 0, 1, 30, 0, 1, 0, NULL, 0 }, CS_APPROVED, "" },
+	{ { 0, 1, 30, 0, 0, 0, NULL, 0 }, CS_PENDING, "first-time commenter" },
+	{ { 0, 1, 30, 3, 1, 0, NULL, 0 }, CS_PENDING, "too many links" },
+	{ { 0, 1, 30, 2, 1, 0, NULL, 0 }, CS_APPROVED, "" },
+	{ { 1, 1, 30, 0, 1, 0, NULL, 0 }, CS_SPAM, "honeypot" },
+	{ { 0, 1, 1, 0, 1, 0, NULL, 0 }, CS_SPAM, "form sent too fast" },
+	{ { 0, 0, 30, 0, 1, 0, NULL, 0 }, CS_SPAM, "form sent too fast" },
+	{ { 0, 1, -5, 0, 1, 0, NULL, 0 }, CS_SPAM, "form sent too fast" },
+	{ { 1, 1, 30, 0, 0, 1, NULL, 0 }, CS_SPAM, "honeypot" },
+	{ { 0, 0, 0, 9, 0, 1, NULL, 0 }, CS_APPROVED, "" },
+	{ { 0, 1, 30, 0, 1, 0, "blocked word", 0 }, CS_PENDING, "blocked word" },
+	{ { 1, 1, 30, 0, 1, 0, "blocked IP", 0 }, CS_SPAM, "honeypot" },
+	{ { 0, 1, 30, 0, 1, 1, "blocked word", 0 }, CS_APPROVED, "" },
+	{ { 0, 1, 30, 0, 1, 0, NULL, 1 }, CS_PENDING, "rate limit" },
+	{ { 0, 1, 30, 9, 0, 0, NULL, 1 }, CS_PENDING, "rate limit" },
+	{ { 0, 1, 30, 0, 1, 1, NULL, 1 }, CS_APPROVED, "" },
 };
 
 static void
@@ -82,7 +86,7 @@ static void
 test_no_first_time_rule(void **state)
 {
 	struct spam_rules r = { 0, 2, 0 };
-	struct spam_facts f = { 0, 1, 0, 0, 0, 0, NULL };
+	struct spam_facts f = { 0, 1, 0, 0, 0, 0, NULL, 0 };
 	const char *reason;
 
 	assert_int_equal(spam_decide(&r, &f, &reason), CS_APPROVED);
@@ -101,6 +105,11 @@ test_ratelimit(void **state)
 	assert_int_equal(ratelimit_hit(rl, "10.0.0.2", 610), P_OK);
 	/* The next minute starts afresh. */
 	assert_int_equal(ratelimit_hit(rl, "10.0.0.1", 660), P_OK);
+	/* But what it sends for a while after a refusal is held. */
+	assert_true(ratelimit_recent(rl, "10.0.0.1", 660));
+	assert_true(ratelimit_recent(rl, "10.0.0.1", 610 + 599));
+	assert_false(ratelimit_recent(rl, "10.0.0.1", 610 + 600));
+	assert_false(ratelimit_recent(rl, "10.0.0.2", 660));
 	ratelimit_free(rl);
 }
 
