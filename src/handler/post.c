@@ -152,6 +152,7 @@ struct tctx {
 	const struct post *p;
 	const char *purl;
 	const char *cpage; /* "&cpage=N" on a paged thread, else "" */
+	int staff;         /* a logged-in user who may moderate here */
 	int max_depth;
 	int open;
 };
@@ -182,6 +183,8 @@ nodes_to_list(struct tctx *t, const struct thread_node *n)
 		tv_str(o, "status_url", n->pending ? comment_status_url(t->app,
 		    t->a, c->id) : "");
 		tv_bool(o, "edited", !n->removed && c->moderator_edited);
+		tv_str(o, "edit_url", t->staff ? arena_printf(t->a,
+		    "/admin/comments/%lld/", (long long)c->id) : "");
 		str_iso8601(c->created, iso);
 		str_human_date(c->created, human, sizeof(human));
 		tv_str(o, "date_iso", iso);
@@ -237,8 +240,10 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 	int64_t now = (int64_t)time(NULL), parent = 0;
 	const struct comment *pc = NULL;
 	struct form_in pre;
+	struct admin ad;
 	enum perr e;
 
+	memset(&ad, 0, sizeof(ad));
 	if ((e = store_comment_list_post(app->store, rq->a, p->id, &cs, &n)) !=
 	    P_OK) {
 		h_error(app, rq, rs, 503, "The comments could not be read.");
@@ -256,6 +261,15 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 	t.app = app;
 	t.a = rq->a;
 	t.p = p;
+	/* Only a request that carries a session cookie pays for the
+	 * lookup; readers have none. */
+	t.staff = 0;
+	if (rq->cookie(rq, SESSION_COOKIE) && admin_current(app, rq, &ad)) {
+		t.staff = admin_may_post(&ad, p->author_id);
+		if (t.staff)
+			tv_str(po, "edit_url", arena_printf(rq->a,
+			    "/admin/posts/%lld/", (long long)p->id));
+	}
 	t.purl = url_post(rq->a, p);
 	t.max_depth = app->conf.thread_depth;
 	t.open = post_comments_open(app, p, now);
@@ -326,18 +340,12 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 			f = &pre;
 		}
 		form = tv_obj(rq->a);
-		/* Only a request that carries a session cookie pays for the
-		 * lookup; readers have none. */
-		if (rq->cookie(rq, SESSION_COOKIE)) {
-			struct admin ad;
+		if (ad.role != ROLE_NONE) {
+			struct tval *st = tv_obj(rq->a);
 
-			if (admin_current(app, rq, &ad)) {
-				struct tval *st = tv_obj(rq->a);
-
-				tv_str(st, "name", ad.s.user.name);
-				tv_str(st, "csrf", ad.csrf);
-				tv_put(form, "staff", st);
-			}
+			tv_str(st, "name", ad.s.user.name);
+			tv_str(st, "csrf", ad.csrf);
+			tv_put(form, "staff", st);
 		}
 		tv_str(form, "action", "/comments");
 		tv_int(form, "post_id", p->id);

@@ -932,3 +932,19 @@ def test_logged_in_author_answers_in_the_thread(srv):
     # A reader sees no staff form.
     check(comment_form(srv.get(url).html()).get("csrf") is None,
           "reader got a csrf field")
+
+
+def test_edit_links_on_the_article_for_staff(srv):
+    pid, path = demo_post(srv)
+    eddie = AdminClient(srv, "eddie")
+    root = eddie.get(path).html()
+    pe = root.find("a", cls="post-edit-link")
+    check(pe is not None and pe.get("href") == "/admin/posts/%d/" % pid,
+          "no Edit link on the post for an editor")
+    links = [a.get("href") for a in root.find_all("a")
+             if re.match(r"^/admin/comments/\d+/$", a.get("href") or "")]
+    check(len(links) >= 1, "no Edit links on comments for an editor")
+    check("/admin/" not in srv.get(path).text, "readers see admin links")
+    ann = AdminClient(srv, "ann")
+    check(ann.get(path).html().find("a", cls="post-edit-link") is None,
+          "an author sees Edit on another's post")
