@@ -8,6 +8,12 @@ for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing="$missing $p"
 done
+# The browser tests: Debian's Chromium, and node + npm (for playwright-core
+# and axe-core, installed by tests/run with `npm ci`). A node that came
+# from elsewhere is fine.
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 [ -z "$missing" ] && exit 0
 echo "deps: installing$missing"
 if [ "$(id -u)" != 0 ]; then

@@ -51,11 +51,75 @@
 /* Comments accepted per IP per minute before a 429. */
 #define LIM_COMMENTS_PER_MIN_DEFAULT 5
 
+/* After an IP is refused by the rate limit, what it sends for this long
+ * is held for a moderator ("rate limit"): a flood that slows down to
+ * just under the limit still waits for a person. */
+#define LIM_RATE_HOLD_S (10 * 60)
+
 /* Distinct IPs tracked by the rate limiter; oldest entries are recycled. */
 #define LIM_RATE_SLOTS 4096
 
 /* Thread depth bounds for the site setting. */
 #define LIM_DEPTH_MIN 1
 #define LIM_DEPTH_MAX 10
+
+/* ---- The admin side (issue 3). */
+
+/* Longest password accepted; argon2 cost does not depend on it, but a
+ * megabyte "password" should not reach the hasher at all. */
+#define LIM_PASSWORD_BYTES 1024
+
+/* Failed logins allowed per account, and per client IP, within
+ * LIM_LOGIN_WINDOW_S before further attempts are refused outright:
+ * online guessing gets a handful of tries per quarter hour. The IP budget
+ * is larger so one office behind NAT can mistype a few passwords. */
+#define LIM_LOGIN_FAILS_ACCOUNT 5
+#define LIM_LOGIN_FAILS_IP 20
+#define LIM_LOGIN_WINDOW_S (15 * 60)
+
+/* Accounts/IPs the login throttle remembers at once (fixed memory; the
+ * longest-idle entry is recycled), and the longest key kept. */
+#define LIM_LOGIN_SLOTS 1024
+#define LIM_LOGIN_KEY_BYTES 64
+
+/* Session lifetime: a browser session without "remember me", and with. */
+#define LIM_SESSION_S (12 * 3600)
+#define LIM_SESSION_REMEMBER_S (14 * 86400)
+
+/* Largest request body for a logged-in user's POST under /admin/ (the
+ * editor with an image upload). Only a request carrying a valid session
+ * may send more than LIM_BODY_BYTES. */
+#define LIM_ADMIN_BODY_BYTES (12 * 1024 * 1024)
+
+/* Largest image accepted for upload (checked on the bytes received). */
+#define LIM_UPLOAD_BYTES (8 * 1024 * 1024)
+
+/* Largest image width or height recorded; bigger is refused (pixel
+ * bombs cost readers' browsers memory). */
+#define LIM_IMAGE_SIDE 20000
+
+/* Fields accepted in one admin form (bulk actions post a field per
+ * checked row). */
+#define LIM_ADMIN_FORM_FIELDS 512
+
+/* Parts accepted in one multipart/form-data body, and the longest part
+ * header block (Content-Disposition + Content-Type). */
+#define LIM_MULTIPART_PARTS 64
+#define LIM_MULTIPART_HEADER_BYTES 1024
+
+/* Longest article body accepted from the editor (Markdown source). */
+#define LIM_POST_BODY_BYTES (1024 * 1024)
+
+/* Longest title, slug, excerpt, caption; categories and tags per post. */
+#define LIM_TITLE_BYTES 300
+#define LIM_SLUG_BYTES 200
+#define LIM_EXCERPT_BYTES 2000
+#define LIM_TERMS_PER_POST 32
+
+/* Rows on one admin list page. */
+#define LIM_ADMIN_PER_PAGE 20
+
+/* Blocked words/IPs/e-mails in the settings (total bytes). */
+#define LIM_BLOCKLIST_BYTES (16 * 1024)
 
 #endif

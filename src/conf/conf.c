@@ -37,6 +37,10 @@ conf_defaults(struct conf *c)
 	c->min_fill_seconds = 3;
 	c->rate_per_minute = LIM_COMMENTS_PER_MIN_DEFAULT;
 	c->max_length = LIM_COMMENT_BYTES;
+	c->comments_per_page = 0;
+	c->blocked_words = xstrdup("");
+	c->blocked_ips = xstrdup("");
+	c->blocked_emails = xstrdup("");
 }
 
 void
@@ -47,6 +51,9 @@ conf_free(struct conf *c)
 	free(c->base_url);
 	free(c->language);
 	free(c->listen);
+	free(c->blocked_words);
+	free(c->blocked_ips);
+	free(c->blocked_emails);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -137,9 +144,32 @@ on_value(void *user, const char *sec, const char *key, const char *v)
 	if (IS("comments", "max_length"))
 		return set_int(&c->max_length, v, 1, LIM_COMMENT_BYTES,
 		    &lc->reason);
+	if (IS("comments", "comments_per_page"))
+		return set_int(&c->comments_per_page, v, 0, 1000, &lc->reason);
+	if (IS("comments", "blocked_words") || IS("comments", "blocked_ips") ||
+	    IS("comments", "blocked_emails")) {
+		if (strlen(v) > LIM_BLOCKLIST_BYTES) {
+			lc->reason = "list too long";
+			return 0;
+		}
+		return set_str(key[8] == 'w' ? &c->blocked_words :
+		    key[8] == 'i' ? &c->blocked_ips : &c->blocked_emails, v);
+	}
 #undef IS
 	lc->reason = "unknown setting";
 	return 0;
+}
+
+enum perr
+conf_set(struct conf *c, const char *section, const char *key,
+    const char *val, const char **reason)
+{
+	struct loadctx lc = { c, NULL };
+
+	if (on_value(&lc, section, key, val))
+		return P_OK;
+	*reason = lc.reason ? lc.reason : "bad value";
+	return P_BADINPUT;
 }
 
 enum perr
@@ -196,11 +226,21 @@ conf_render(const struct conf *c)
 	    "; Comments accepted per IP address per minute.\n"
 	    "rate_per_minute = %d\n"
 	    "; Longest comment in bytes (at most %d).\n"
-	    "max_length = %d\n",
+	    "max_length = %d\n"
+	    "; Top-level comments per page of a thread; 0 = all on one page.\n"
+	    "comments_per_page = %d\n"
+	    "; Comma-separated words, IP addresses and e-mail addresses whose\n"
+	    "; comments are held for moderation.\n"
+	    "blocked_words = %s\n"
+	    "blocked_ips = %s\n"
+	    "blocked_emails = %s\n"
+	    "; The admin's settings page (/admin/settings/) keeps its values in\n"
+	    "; the database; they take precedence over the ones here.\n",
 	    c->title, c->tagline, c->base_url, c->language, c->listen,
 	    c->threads, c->thread_depth, c->close_after_days,
 	    c->first_time_approval ? "true" : "false", c->max_links,
 	    c->min_fill_seconds, c->rate_per_minute, LIM_COMMENT_BYTES,
-	    c->max_length);
+	    c->max_length, c->comments_per_page, c->blocked_words,
+	    c->blocked_ips, c->blocked_emails);
 	return buf_detach(&b, NULL);
 }

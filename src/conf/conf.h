@@ -26,6 +26,11 @@ struct conf {
 	int min_fill_seconds;    /* faster form submissions are bots */
 	int rate_per_minute;     /* comments per IP per minute */
 	int max_length;          /* comment bytes, <= LIM_COMMENT_BYTES */
+	/* Added for the settings page (issue 3). */
+	int comments_per_page;   /* top-level comments per page; 0 = one page */
+	char *blocked_words;     /* comma-separated; a match holds the comment */
+	char *blocked_ips;
+	char *blocked_emails;
 };
 
 /* Defaults for everything. */
@@ -33,6 +38,11 @@ void conf_defaults(struct conf *c);
 /* Load path over the defaults. On error returns P_BADINPUT/P_IO and writes
  * "path:line: reason" to err. */
 enum perr conf_load(struct conf *c, const char *path, char *err, size_t errsz);
+/* Set one value as if "key = val" stood in [section] of the file.
+ * P_BADINPUT with a static *reason when the key is unknown or the value
+ * out of range; c is unchanged then. */
+enum perr conf_set(struct conf *c, const char *section, const char *key,
+    const char *val, const char **reason);
 /* The text of a new config file with these values (caller frees). */
 char *conf_render(const struct conf *c);
 void conf_free(struct conf *c);

@@ -2,11 +2,15 @@
  * helpers every handler uses (headers, redirects, error pages). */
 #include "app.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "../auth/auth.h"
 #include "../auth/sign.h"
+#include "../base/limits.h"
 #include "../base/embed.h"
 #include "../base/log.h"
 #include "page.h"
@@ -54,9 +58,88 @@ css_version(struct app *app)
 	    "/theme/style.css?v=%08x", h);
 }
 
+const char *const app_setting_keys[] = {
+	"site.title", "site.tagline", "comments.thread_depth",
+	"comments.comments_per_page", "comments.close_after_days",
+	"comments.max_links", "comments.first_time_approval",
+	"comments.blocked_words", "comments.blocked_ips",
+	"comments.blocked_emails", NULL,
+};
+
+/* The store's settings over c (already loaded from the file). A stored
+ * value that no longer validates is skipped with a log line. ver gets
+ * the settings version ("" if never saved). */
+static void
+overlay_settings(struct store *st, struct conf *c, char ver[40])
+{
+	struct arena a;
+	const char *v, *reason;
+	size_t i;
+
+	arena_init(&a);
+	ver[0] = '\0';
+	if (store_meta_get(st, &a, "settings.version", &v) == P_OK)
+		snprintf(ver, 40, "%s", v);
+	for (i = 0; app_setting_keys[i]; i++) {
+		const char *k = app_setting_keys[i], *dot = strchr(k, '.');
+		char sec[16];
+
+		if (store_meta_get(st, &a, arena_printf(&a, "setting.%s", k),
+		    &v) != P_OK)
+			continue;
+		snprintf(sec, sizeof(sec), "%.*s", (int)(dot - k), k);
+		if (conf_set(c, sec, dot + 1, v, &reason) != P_OK)
+			log_warn("setting %s: %s; ignored", k, reason);
+	}
+	arena_free(&a);
+}
+
+void
+app_settings_refresh(struct app *app)
+{
+	int64_t now = (int64_t)time(NULL), last;
+	struct conf nc, old;
+	struct arena a;
+	const char *v;
+	char path[4096], err[512];
+
+	last = atomic_load(&app->settings_checked);
+	if (!atomic_exchange(&app->settings_dirty, 0) &&
+	    (last == now || !atomic_compare_exchange_strong(
+	    &app->settings_checked, &last, now)))
+		return;
+	atomic_store(&app->settings_checked, now);
+	if (pthread_mutex_trylock(&app->settings_mu) != 0)
+		return; /* another thread is at it */
+	arena_init(&a);
+	if (store_meta_get(app->store, &a, "settings.version", &v) != P_OK)
+		v = "";
+	if (strcmp(v, app->settings_version) == 0)
+		goto out;
+	conf_defaults(&nc);
+	snprintf(path, sizeof(path), "%s/parley.conf", app->site_dir);
+	if (conf_load(&nc, path, err, sizeof(err)) != P_OK) {
+		/* The file was fine at start; keep serving what we have. */
+		log_warn("settings not reloaded: %s", err);
+		conf_free(&nc);
+		goto out;
+	}
+	overlay_settings(app->store, &nc, app->settings_version);
+	pthread_rwlock_wrlock(&app->conf_lock);
+	old = app->conf;
+	app->conf = nc;
+	pthread_rwlock_unlock(&app->conf_lock);
+	conf_free(&old);
+	log_info("settings reloaded (version %s)", app->settings_version);
+out:
+	arena_free(&a);
+	pthread_mutex_unlock(&app->settings_mu);
+}
+
 enum perr
 app_open(struct app *app, const char *site_dir, char *err, size_t errsz)
 {
+	pthread_rwlockattr_t ra;
 	char path[4096];
 	const char *hex;
 	struct arena a;
@@ -65,6 +148,17 @@ app_open(struct app *app, const char *site_dir, char *err, size_t errsz)
 	memset(app, 0, sizeof(*app));
 	app->site_dir = site_dir;
 	conf_defaults(&app->conf);
+	/* Writer preference: a settings swap is not starved by a steady
+	 * stream of readers. */
+	pthread_rwlockattr_init(&ra);
+	pthread_rwlockattr_setkind_np(&ra,
+	    PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&app->conf_lock, &ra);
+	pthread_rwlockattr_destroy(&ra);
+	pthread_mutex_init(&app->settings_mu, NULL);
+	app->login_acct = throttle_new(LIM_LOGIN_FAILS_ACCOUNT,
+	    LIM_LOGIN_WINDOW_S);
+	app->login_ip = throttle_new(LIM_LOGIN_FAILS_IP, LIM_LOGIN_WINDOW_S);
 	if (sign_init() != P_OK) {
 		snprintf(err, errsz, "cannot initialise libsodium");
 		return P_IO;
@@ -96,6 +190,7 @@ app_open(struct app *app, const char *site_dir, char *err, size_t errsz)
 		snprintf(err, errsz, "%s: site secret missing or damaged", path);
 		return e;
 	}
+	overlay_settings(app->store, &app->conf, app->settings_version);
 	if ((e = load_templates(app, err, errsz)) != P_OK)
 		return e;
 	css_version(app);
@@ -110,7 +205,13 @@ app_close(struct app *app)
 		store_close(app->store);
 	tmpl_set_free(app->tmpl);
 	ratelimit_free(app->rl);
+	throttle_free(app->login_acct);
+	throttle_free(app->login_ip);
 	conf_free(&app->conf);
+	if (app->login_acct || app->login_ip || app->site_dir) {
+		pthread_rwlock_destroy(&app->conf_lock);
+		pthread_mutex_destroy(&app->settings_mu);
+	}
 	memset(app, 0, sizeof(*app));
 }
 

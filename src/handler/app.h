@@ -7,6 +7,7 @@
 #ifndef PARLEY_APP_H
 #define PARLEY_APP_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,17 @@ struct app {
 	const char *site_dir;
 	char css_url[64];         /* /theme/style.css?v=HASH */
 	int secure_cookies;       /* base_url is https */
+	/* The admin side (issue 3). */
+	struct throttle *login_acct; /* failed logins per account */
+	struct throttle *login_ip;   /* failed logins per client IP */
+	/* conf is replaced when the settings page (or another node) saves:
+	 * requests hold conf_lock for reading while they run, the swap
+	 * holds it for writing (see app_settings_refresh). */
+	pthread_rwlock_t conf_lock;
+	pthread_mutex_t settings_mu;  /* one refresher at a time */
+	_Atomic int64_t settings_checked; /* second of the last look */
+	_Atomic int settings_dirty;   /* this process saved: look now */
+	char settings_version[40];    /* under settings_mu */
 };
 
 enum req_method { M_GET, M_HEAD, M_POST, M_OTHER };
@@ -42,12 +54,28 @@ struct req {
 	const char *(*header)(const struct req *rq, const char *name);
 	const char *(*cookie)(const struct req *rq, const char *name);
 	const char *(*query)(const struct req *rq, const char *name);
-	/* Decoded application/x-www-form-urlencoded body field (POST). */
+	/* Decoded application/x-www-form-urlencoded body field (POST), or
+	 * a text field of a multipart/form-data body. */
 	const char *(*form)(const struct req *rq, const char *name);
 	void *conn; /* opaque to handlers */
+	/* Every value of a repeated field (checked rows), in order: up to
+	 * max into out; returns how many there are in all. */
+	size_t (*form_all)(const struct req *rq, const char *name,
+	    const char **out, size_t max);
+	/* An uploaded file of a multipart/form-data body, or NULL. */
+	const struct req_file *(*file)(const struct req *rq, const char *name);
 };
 
-#define RESP_MAX_HEADERS 8
+/* One file part of a multipart/form-data body (bytes in the request's
+ * memory, valid until the response is sent). */
+struct req_file {
+	const char *filename; /* as the browser sent it; never a path to use */
+	const char *type;     /* the browser's claim; not trusted */
+	const unsigned char *data;
+	size_t len;
+};
+
+#define RESP_MAX_HEADERS 12
 
 struct resp {
 	int status;
@@ -88,5 +116,14 @@ void h_redirect(struct resp *rs, int status, const char *location);
 enum perr app_open(struct app *app, const char *site_dir, char *err,
     size_t errsz);
 void app_close(struct app *app);
+
+/* Settings kept in the store (the settings page) over parley.conf. Called
+ * by http/ before each request, outside conf_lock: at most once a second
+ * (or at once after this process saved) it compares the store's settings
+ * version and, when it changed, loads the new conf and swaps it in under
+ * the write lock. */
+void app_settings_refresh(struct app *app);
+/* Values the settings page may set, as "section.key" names. */
+extern const char *const app_setting_keys[];
 
 #endif

@@ -11,6 +11,7 @@
 #include "../base/log.h"
 #include "../base/str.h"
 #include "../render/markdown.h"
+#include "admin.h"
 #include "page.h"
 
 #define COMMENTER_COOKIE "parley_commenter"
@@ -143,7 +144,8 @@ h_comment_post(struct app *app, struct req *rq, struct resp *rs)
 	int64_t now = (int64_t)time(NULL), id, age;
 	long long v;
 	enum perr e;
-	int fresh_id = 0;
+	int fresh_id = 0, is_staff = 0;
+	struct admin staff;
 
 	memset(&f, 0, sizeof(f));
 	memset(&c, 0, sizeof(c));
@@ -170,6 +172,21 @@ h_comment_post(struct app *app, struct req *rq, struct resp *rs)
 	f.author = field(rq, "author");
 	f.email = field(rq, "email");
 	f.url = field(rq, "url");
+	/* A logged-in author or moderator answers in the thread as
+	 * themselves: the form then carries their session's CSRF token
+	 * instead of name and e-mail. */
+	if (rq->form(rq, "csrf")) {
+		if (!admin_current(app, rq, &staff) ||
+		    !auth_str_eq(rq->form(rq, "csrf"), staff.csrf)) {
+			h_error(app, rq, rs, 403, "Your session has ended; log "
+			    "in again, or comment with your name and e-mail.");
+			return;
+		}
+		is_staff = 1;
+		f.author = staff.s.user.name;
+		f.email = "";
+		f.url = "";
+	}
 	f.text = rq->form(rq, "comment") ? rq->form(rq, "comment") : "";
 	f.parent_id = 0;
 	if (*field(rq, "parent_id") &&
@@ -182,7 +199,14 @@ h_comment_post(struct app *app, struct req *rq, struct resp *rs)
 		    "Comments are closed on this article.");
 		return;
 	}
-	if (!str_valid_line(f.author, strlen(f.author)) ||
+	if (is_staff) {
+		if (strspn(f.text, " \t\r\n") == strlen(f.text))
+			f.error = "Please write a comment.";
+		else if (strlen(f.text) > (size_t)app->conf.max_length ||
+		    !str_valid_text(f.text, strlen(f.text)))
+			f.error = "Your comment is too long or contains "
+			    "characters that cannot be used.";
+	} else if (!str_valid_line(f.author, strlen(f.author)) ||
 	    !str_valid_line(f.email, strlen(f.email)) ||
 	    !str_valid_line(f.url, strlen(f.url)) ||
 	    !str_valid_text(f.text, strlen(f.text)))
@@ -236,8 +260,13 @@ h_comment_post(struct app *app, struct req *rq, struct resp *rs)
 		fresh_id = 1;
 	}
 	facts.honeypot_filled = *field(rq, "hp_url") != '\0';
+	facts.by_site_user = is_staff;
+	facts.rate_limited = ratelimit_recent(app->rl, rq->ip, now);
 	facts.fill_seconds = age;
 	facts.links = md_count_links(f.text, strlen(f.text));
+	facts.blocked = spam_blocked(app->conf.blocked_words,
+	    app->conf.blocked_ips, app->conf.blocked_emails, f.author, f.email,
+	    url, rq->ip, f.text);
 	if (!fresh_id && store_commenter_known(app->store, viewer, f.email,
 	    &facts.known_commenter) != P_OK)
 		facts.known_commenter = 0;
@@ -263,6 +292,7 @@ h_comment_post(struct app *app, struct req *rq, struct resp *rs)
 	c.url = url;
 	c.ip = rq->ip;
 	c.commenter = viewer;
+	c.user_id = is_staff ? staff.s.user_id : 0;
 	c.body_md = f.text;
 	c.body_html = arena_strdup(rq->a, html.data ? html.data : "");
 	c.created = now;
@@ -285,15 +315,21 @@ h_comment_post(struct app *app, struct req *rq, struct resp *rs)
 	    "SameSite=Lax%s", sign_make(rq->a, app->key,
 	    arena_printf(rq->a, "c%s", viewer)),
 	    app->secure_cookies ? "; Secure" : ""));
-	resp_header(rs, "Set-Cookie", arena_printf(rq->a,
-	    WHO_COOKIE "=%s|%s|%s; Path=/; Max-Age=31536000; HttpOnly; "
-	    "SameSite=Lax%s", url_component(rq->a, c.author), url_component(rq->a, c.email),
-	    url_component(rq->a, c.url), app->secure_cookies ? "; Secure" : ""));
+	if (!is_staff)
+		resp_header(rs, "Set-Cookie", arena_printf(rq->a,
+		    WHO_COOKIE "=%s|%s|%s; Path=/; Max-Age=31536000; "
+		    "HttpOnly; SameSite=Lax%s", url_component(rq->a, c.author),
+		    url_component(rq->a, c.email), url_component(rq->a, c.url),
+		    app->secure_cookies ? "; Secure" : ""));
 	/* Bots are not told they were caught. */
 	if (c.status == CS_SPAM)
 		loc = url_post(rq->a, &p);
-	else
-		loc = arena_printf(rq->a, "%s#comment-%lld", url_post(rq->a, &p),
-		    (long long)id);
+	else {
+		int64_t cp = comment_page(app, rq->a, p.id, id, viewer);
+
+		loc = arena_printf(rq->a, "%s%s#comment-%lld", url_post(rq->a,
+		    &p), cp > 1 ? arena_printf(rq->a, "?cpage=%lld",
+		    (long long)cp) : "", (long long)id);
+	}
 	h_redirect(rs, 303, loc);
 }

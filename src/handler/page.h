@@ -48,6 +48,11 @@ void article_page(struct app *app, struct req *rq, struct resp *rs,
 void commenter_prefill(struct req *rq, const char **name,
     const char **email, const char **url);
 
+/* The ?cpage= page of a paged thread holding comment_id as seen by
+ * viewer; 0 when threads are not paged (or it is not shown). */
+int64_t comment_page(struct app *app, struct arena *a, int64_t post_id,
+    int64_t comment_id, const char *viewer);
+
 /* Commenter id from the signed cookie, or NULL (handler/comment.c). */
 const char *commenter_from_cookie(struct app *app, struct req *rq);
 #endif

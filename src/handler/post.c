@@ -8,6 +8,7 @@
 #include "../base/limits.h"
 #include "../base/log.h"
 #include "../base/str.h"
+#include "admin.h"
 #include "thread.h"
 #include "page.h"
 
@@ -146,9 +147,12 @@ h_author(struct app *app, struct req *rq, struct resp *rs,
 }
 
 struct tctx {
+	struct app *app;
 	struct arena *a;
 	const struct post *p;
 	const char *purl;
+	const char *cpage; /* "&cpage=N" on a paged thread, else "" */
+	int staff;         /* a logged-in user who may moderate here */
 	int max_depth;
 	int open;
 };
@@ -175,6 +179,12 @@ nodes_to_list(struct tctx *t, const struct thread_node *n)
 		    c->user_id == t->p->author_id);
 		tv_bool(o, "can_reply", 0);
 		tv_str(o, "reply_url", "");
+		/* A held comment's writer gets its private status link. */
+		tv_str(o, "status_url", n->pending ? comment_status_url(t->app,
+		    t->a, c->id) : "");
+		tv_bool(o, "edited", !n->removed && c->moderator_edited);
+		tv_str(o, "edit_url", t->staff ? arena_printf(t->a,
+		    "/admin/comments/%lld/", (long long)c->id) : "");
 		str_iso8601(c->created, iso);
 		str_human_date(c->created, human, sizeof(human));
 		tv_str(o, "date_iso", iso);
@@ -192,8 +202,8 @@ nodes_to_list(struct tctx *t, const struct thread_node *n)
 			if (t->open && !n->pending && n->depth < t->max_depth) {
 				tv_bool(o, "can_reply", 1);
 				tv_str(o, "reply_url", arena_printf(t->a,
-				    "%s?replytocom=%lld#respond", t->purl,
-				    (long long)c->id));
+				    "%s?replytocom=%lld%s#respond", t->purl,
+				    (long long)c->id, t->cpage));
 			}
 		}
 		tv_bool(o, "has_children", n->first != NULL);
@@ -230,8 +240,10 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 	int64_t now = (int64_t)time(NULL), parent = 0;
 	const struct comment *pc = NULL;
 	struct form_in pre;
+	struct admin ad;
 	enum perr e;
 
+	memset(&ad, 0, sizeof(ad));
 	if ((e = store_comment_list_post(app->store, rq->a, p->id, &cs, &n)) !=
 	    P_OK) {
 		h_error(app, rq, rs, 503, "The comments could not be read.");
@@ -246,8 +258,18 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 	tv_html(po, "body", (struct html_trusted){ p->body_html });
 	tv_put(ctx, "post", po);
 
+	t.app = app;
 	t.a = rq->a;
 	t.p = p;
+	/* Only a request that carries a session cookie pays for the
+	 * lookup; readers have none. */
+	t.staff = 0;
+	if (rq->cookie(rq, SESSION_COOKIE) && admin_current(app, rq, &ad)) {
+		t.staff = admin_may_post(&ad, p->author_id);
+		if (t.staff)
+			tv_str(po, "edit_url", arena_printf(rq->a,
+			    "/admin/posts/%lld/", (long long)p->id));
+	}
 	t.purl = url_post(rq->a, p);
 	t.max_depth = app->conf.thread_depth;
 	t.open = post_comments_open(app, p, now);
@@ -255,9 +277,6 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 		tv_str(ctx, "responses_heading", arena_printf(rq->a,
 		    "%s to \xe2\x80\x9c%s\xe2\x80\x9d",
 		    responses_label(rq->a, p->n_approved), p->title));
-	tv_bool(ctx, "has_comments", roots != NULL);
-	tv_put(ctx, "comments", nodes_to_list(&t, roots));
-	tv_bool(ctx, "comments_open", t.open);
 	if (t.open) {
 		if (f)
 			parent = f->parent_id;
@@ -269,6 +288,50 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 		}
 		if (parent && (pc = find_visible(roots, parent)) == NULL)
 			parent = 0;
+	}
+	t.cpage = "";
+	if (app->conf.comments_per_page > 0 && roots) {
+		/* Threads paged by top-level comment, oldest page first
+		 * (?cpage=N); a page keeps each thread whole. */
+		int64_t cpp = app->conf.comments_per_page, nr = 0, cpage = 1;
+		int64_t npages, k;
+		struct thread_node *r, *first;
+		long long v;
+
+		for (r = roots; r; r = r->next)
+			nr++;
+		npages = (nr + cpp - 1) / cpp;
+		if (rq->query(rq, "cpage") && str_toint(rq->query(rq, "cpage"),
+		    1, npages, &v) == P_OK)
+			cpage = v;
+		for (first = roots, k = 0; k < (cpage - 1) * cpp; k++)
+			first = first->next;
+		for (r = first, k = 1; k < cpp && r->next; k++)
+			r = r->next;
+		r->next = NULL;
+		roots = first;
+		if (npages > 1) {
+			struct tval *nav = tv_obj(rq->a);
+
+			t.cpage = arena_printf(rq->a, "&cpage=%lld",
+			    (long long)cpage);
+			if (cpage > 1)
+				tv_str(nav, "older_url", arena_printf(rq->a,
+				    "%s?cpage=%lld#comments", t.purl,
+				    (long long)cpage - 1));
+			if (cpage < npages)
+				tv_str(nav, "newer_url", arena_printf(rq->a,
+				    "%s?cpage=%lld#comments", t.purl,
+				    (long long)cpage + 1));
+			tv_int(nav, "page", cpage);
+			tv_int(nav, "pages", npages);
+			tv_put(ctx, "comment_pages", nav);
+		}
+	}
+	tv_bool(ctx, "has_comments", roots != NULL);
+	tv_put(ctx, "comments", nodes_to_list(&t, roots));
+	tv_bool(ctx, "comments_open", t.open);
+	if (t.open) {
 		if (f == NULL) {
 			memset(&pre, 0, sizeof(pre));
 			commenter_prefill(rq, &pre.author, &pre.email,
@@ -277,6 +340,13 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 			f = &pre;
 		}
 		form = tv_obj(rq->a);
+		if (ad.role != ROLE_NONE) {
+			struct tval *st = tv_obj(rq->a);
+
+			tv_str(st, "name", ad.s.user.name);
+			tv_str(st, "csrf", ad.csrf);
+			tv_put(form, "staff", st);
+		}
 		tv_str(form, "action", "/comments");
 		tv_int(form, "post_id", p->id);
 		tv_int(form, "parent_id", parent);
@@ -299,6 +369,25 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 	page_render(app, rq, rs, "article", ctx);
 }
 
+int64_t
+comment_page(struct app *app, struct arena *a, int64_t post_id,
+    int64_t comment_id, const char *viewer)
+{
+	struct comment *cs;
+	struct thread_node *roots, *r;
+	size_t n, shown;
+	int64_t i = 0;
+
+	if (app->conf.comments_per_page <= 0 ||
+	    store_comment_list_post(app->store, a, post_id, &cs, &n) != P_OK)
+		return 0;
+	thread_build(a, cs, n, viewer, app->conf.thread_depth, &roots, &shown);
+	for (r = roots; r; r = r->next, i++)
+		if (r->c->id == comment_id || find_visible(r->first, comment_id))
+			return i / app->conf.comments_per_page + 1;
+	return 0;
+}
+
 void
 h_article(struct app *app, struct req *rq, struct resp *rs, int y, int m,
     int d, const char *slug)
@@ -308,6 +397,15 @@ h_article(struct app *app, struct req *rq, struct resp *rs, int y, int m,
 
 	e = store_post_find(app->store, rq->a, y, m, d, slug, &p);
 	if (e == P_NOTFOUND) {
+		int64_t id;
+
+		/* An address the post had before its slug or date changed. */
+		if (store_post_redirect_find(app->store, y, m, d, slug, &id) ==
+		    P_OK && store_post_get(app->store, rq->a, id, &p) == P_OK &&
+		    p.status == PS_PUBLISHED) {
+			h_redirect(rs, 301, url_post(rq->a, &p));
+			return;
+		}
 		h_error(app, rq, rs, 404, "There is no article at this address.");
 		return;
 	}

@@ -16,10 +16,17 @@ enum perr
 form_parse(struct arena *a, const char *body, size_t len,
     struct form_field **out, size_t *n)
 {
+	return form_parse_max(a, body, len, LIM_FORM_FIELDS, out, n);
+}
+
+enum perr
+form_parse_max(struct arena *a, const char *body, size_t len,
+    size_t max_fields, struct form_field **out, size_t *n)
+{
 	struct form_field *f;
 	size_t count = 0, i = 0;
 
-	f = arena_alloc(a, sizeof(*f) * LIM_FORM_FIELDS);
+	f = arena_alloc(a, sizeof(*f) * (max_fields ? max_fields : 1));
 	while (i < len) {
 		size_t start = i, eq = (size_t)-1;
 
@@ -31,7 +38,7 @@ form_parse(struct arena *a, const char *body, size_t len,
 		if (i > start) {
 			const char *name, *value;
 
-			if (count == LIM_FORM_FIELDS)
+			if (count == max_fields)
 				return P_TOOBIG;
 			if (eq == (size_t)-1) {
 				name = decode(a, body + start, i - start);

@@ -18,6 +18,9 @@ struct form_field {
  * or a decoded NUL byte → P_BADINPUT. */
 enum perr form_parse(struct arena *a, const char *body, size_t len,
     struct form_field **out, size_t *n);
+/* Same with another field limit (admin forms: LIM_ADMIN_FORM_FIELDS). */
+enum perr form_parse_max(struct arena *a, const char *body, size_t len,
+    size_t max_fields, struct form_field **out, size_t *n);
 /* First field named name, or NULL. */
 const char *form_get(const struct form_field *f, size_t n, const char *name);
 

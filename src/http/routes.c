@@ -5,6 +5,7 @@
 
 #include "../base/limits.h"
 #include "../base/str.h"
+#include "../handler/admin.h"
 #include "server.h"
 
 #define MAXSEG 8
@@ -117,6 +118,11 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 		h_comment_post(app, rq, rs);
 		return;
 	}
+	if (p.n >= 1 && !strcmp(p.seg[0], "admin")) {
+		h_admin(app, rq, rs, p.n, (const char *const *)p.seg,
+		    p.trailing);
+		return;
+	}
 	/* Every other route reads. */
 	if (p.n >= 1 && !strcmp(p.seg[0], "api")) {
 		if (!want_get(app, rq, rs))
@@ -156,7 +162,14 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 		return;
 	}
 	if (p.n == 2 && !strcmp(p.seg[0], "media")) {
-		h_media(app, rq, rs, p.seg[1]);
+		if (!h_media_blob(app, rq, rs, p.seg[1]))
+			h_media(app, rq, rs, p.seg[1]);
+		return;
+	}
+	if (p.n == 2 && !strcmp(p.seg[0], "comment-status")) {
+		if (!want_slash(rq, rs, &p))
+			return;
+		h_comment_status(app, rq, rs, p.seg[1]);
 		return;
 	}
 	if (p.n >= 2 && !strcmp(p.seg[0], "category") && page_of(&p, 2, &page)) {

@@ -16,7 +16,9 @@
 #include "../base/limits.h"
 #include "../base/log.h"
 #include "../base/str.h"
+#include "../handler/admin.h"
 #include "form.h"
+#include "multipart.h"
 
 /* One request's state, created on the first access-handler call and
  * freed by on_completed(). Everything else hangs off its arena. */
@@ -26,6 +28,10 @@ struct rstate {
 	struct buf body;
 	struct form_field *form;
 	size_t nform;
+	struct form_field *fnames; /* multipart file parts: name -> index */
+	struct req_file *files;
+	size_t nfiles;
+	int admin;              /* POST under /admin/ with a valid session */
 	int too_big;
 	int early_status;       /* error found on the first call, sent later */
 	const char *early_msg;
@@ -70,6 +76,75 @@ rq_form(const struct req *rq, const char *name)
 	return form_get(st->form, st->nform, name);
 }
 
+static size_t
+rq_form_all(const struct req *rq, const char *name, const char **out,
+    size_t max)
+{
+	const struct rstate *st = (const struct rstate *)
+	    ((const char *)rq - offsetof(struct rstate, rq));
+	size_t i, k = 0;
+
+	for (i = 0; i < st->nform; i++)
+		if (strcmp(st->form[i].name, name) == 0) {
+			if (k < max)
+				out[k] = st->form[i].value;
+			k++;
+		}
+	return k;
+}
+
+static const struct req_file *
+rq_file(const struct req *rq, const char *name)
+{
+	const struct rstate *st = (const struct rstate *)
+	    ((const char *)rq - offsetof(struct rstate, rq));
+	size_t i;
+
+	for (i = 0; i < st->nfiles; i++)
+		if (strcmp(st->fnames[i].name, name) == 0)
+			return &st->files[i];
+	return NULL;
+}
+
+/* A multipart body: text parts become form fields (NUL-free, like the
+ * urlencoded ones), file parts files. */
+static enum perr
+parse_multipart(struct rstate *st, const char *ct)
+{
+	struct mp_part *parts;
+	const char *boundary;
+	size_t n, i;
+	enum perr e;
+
+	if ((e = multipart_boundary(&st->a, ct, &boundary)) != P_OK)
+		return e;
+	if ((e = multipart_parse(&st->a, st->rq.body, st->rq.body_len,
+	    boundary, &parts, &n)) != P_OK)
+		return e;
+	st->form = arena_alloc(&st->a, sizeof(*st->form) * (n ? n : 1));
+	st->fnames = arena_alloc(&st->a, sizeof(*st->fnames) * (n ? n : 1));
+	st->files = arena_alloc(&st->a, sizeof(*st->files) * (n ? n : 1));
+	for (i = 0; i < n; i++) {
+		if (parts[i].filename) {
+			struct req_file *f = &st->files[st->nfiles];
+
+			f->filename = parts[i].filename;
+			f->type = parts[i].type;
+			f->data = (const unsigned char *)parts[i].data;
+			f->len = parts[i].len;
+			st->fnames[st->nfiles++].name = parts[i].name;
+			continue;
+		}
+		if (memchr(parts[i].data, '\0', parts[i].len))
+			return P_BADINPUT;
+		st->form[st->nform].name = parts[i].name;
+		st->form[st->nform].value = arena_strndup(&st->a,
+		    parts[i].data, parts[i].len);
+		st->nform++;
+	}
+	return P_OK;
+}
+
 static const char *
 client_ip(struct arena *a, struct MHD_Connection *c)
 {
@@ -99,6 +174,20 @@ add_len(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
 
 	*n += strlen(k) + (v ? strlen(v) : 0) + 2;
 	return MHD_YES;
+}
+
+/* Handlers read app->conf; a settings swap waits for them (app.h). */
+static void
+conf_enter(struct app *app)
+{
+	app_settings_refresh(app);
+	pthread_rwlock_rdlock(&app->conf_lock);
+}
+
+static void
+conf_leave(struct app *app)
+{
+	pthread_rwlock_unlock(&app->conf_lock);
 }
 
 static enum MHD_Result
@@ -138,7 +227,9 @@ send_error(struct app *app, struct rstate *st, struct MHD_Connection *c,
 
 	memset(&rs, 0, sizeof(rs));
 	buf_init(&rs.body, 0);
+	conf_enter(app);
 	h_error(app, &st->rq, &rs, status, msg);
+	conf_leave(app);
 	if (status == 405)
 		resp_header(&rs, "Allow", "GET, HEAD, POST");
 	return send_resp(st, c, &rs);
@@ -152,7 +243,9 @@ dispatch(struct app *app, struct rstate *st, struct MHD_Connection *c)
 	memset(&rs, 0, sizeof(rs));
 	buf_init(&rs.body, 0);
 	rs.status = 200;
+	conf_enter(app);
 	routes_dispatch(app, &st->rq, &rs);
+	conf_leave(app);
 	return send_resp(st, c, &rs);
 }
 
@@ -185,6 +278,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		st->rq.cookie = rq_cookie;
 		st->rq.query = rq_query;
 		st->rq.form = rq_form;
+		st->rq.form_all = rq_form_all;
+		st->rq.file = rq_file;
 		if (!strcmp(method, "GET"))
 			st->rq.method = M_GET;
 		else if (!strcmp(method, "HEAD"))
@@ -203,13 +298,23 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 			st->early_status = 405;
 			st->early_msg = "This method is not supported here.";
 		} else if (st->rq.method == M_POST) {
-			long long n;
+			long long n, max = LIM_BODY_BYTES;
 
+			/* A logged-in user's admin forms (the editor, uploads)
+			 * may be larger; the session is checked before a byte
+			 * of the body is read. */
+			if (strncmp(url, "/admin/", 7) == 0 &&
+			    admin_session_ok(app, &st->rq)) {
+				st->admin = 1;
+				max = LIM_ADMIN_BODY_BYTES;
+				buf_free(&st->body);
+				buf_init(&st->body, LIM_ADMIN_BODY_BYTES);
+			}
 			cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 			    "Content-Length");
 			/* Refuse before reading a byte of an oversized body;
 			 * MHD closes the connection after this answer. */
-			if (cl && (str_toint(cl, 0, LIM_BODY_BYTES, &n) != P_OK))
+			if (cl && (str_toint(cl, 0, max, &n) != P_OK))
 				return send_error(app, st, c, 413,
 				    "What you sent is too large.");
 		}
@@ -244,12 +349,18 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		    MHD_HEADER_KIND, "Content-Type");
 		enum perr e;
 
-		if (ct == NULL || strncasecmp(ct,
+		if (ct && strncmp(st->rq.path, "/admin/", 7) == 0 &&
+		    strncasecmp(ct, "multipart/form-data", 19) == 0)
+			e = parse_multipart(st, ct);
+		else if (ct == NULL || strncasecmp(ct,
 		    "application/x-www-form-urlencoded", 33) != 0)
 			return send_error(app, st, c, 400,
 			    "Send the form as application/x-www-form-urlencoded.");
-		e = form_parse(&st->a, st->rq.body, st->rq.body_len,
-		    &st->form, &st->nform);
+		else
+			e = form_parse_max(&st->a, st->rq.body,
+			    st->rq.body_len, strncmp(st->rq.path, "/admin/", 7)
+			    == 0 ? LIM_ADMIN_FORM_FIELDS : LIM_FORM_FIELDS,
+			    &st->form, &st->nform);
 		if (e == P_TOOBIG)
 			return send_error(app, st, c, 413,
 			    "The form has too many fields.");

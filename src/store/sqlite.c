@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +148,69 @@ static const char *const migrations[] = {
 	"  UPDATE posts SET n_approved = n_approved + 1"
 	"    WHERE id = NEW.post_id AND NEW.status = 'approved';"
 	"END;",
+
+	/* 2: the admin side: sessions, drafts, old addresses, tags, media,
+	 * moderation marks. */
+	/* Only a hash of the cookie's token is kept: a copy of the file
+	 * does not log anyone in. */
+	"CREATE TABLE sessions ("
+	"  token_hash TEXT PRIMARY KEY NOT NULL,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  csrf TEXT NOT NULL,"
+	"  ip TEXT NOT NULL DEFAULT '',"
+	"  created INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX sessions_user ON sessions (user_id);"
+	"CREATE INDEX sessions_expires ON sessions (expires);"
+
+	"ALTER TABLE posts ADD COLUMN modified INTEGER NOT NULL DEFAULT 0;"
+	/* Addresses a post had while readers could see it (slug or day
+	 * changed later): answered with a 301 to where it is now. */
+	"CREATE TABLE post_redirects ("
+	"  pub_day TEXT NOT NULL,"
+	"  slug TEXT NOT NULL,"
+	"  post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (pub_day, slug)"
+	") STRICT;"
+	"CREATE INDEX post_redirects_post ON post_redirects (post_id);"
+	"CREATE INDEX post_redirects_slug ON post_redirects (slug);"
+	/* Global slug uniqueness is checked through this. */
+	"CREATE INDEX posts_slug ON posts (slug);"
+
+	/* Same names and shape as the tag archives use (IF NOT EXISTS: the
+	 * two may meet in one schema). */
+	"CREATE TABLE IF NOT EXISTS tags ("
+	"  id INTEGER PRIMARY KEY,"
+	"  slug TEXT NOT NULL UNIQUE CHECK (slug <> ''),"
+	"  name TEXT NOT NULL"
+	") STRICT;"
+	"CREATE TABLE IF NOT EXISTS post_tags ("
+	"  post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+	"  tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (post_id, tag_id)"
+	") STRICT;"
+	"CREATE INDEX IF NOT EXISTS post_tags_tag ON post_tags (tag_id, post_id);"
+
+	/* Restore from spam/trash goes back to this. */
+	"ALTER TABLE comments ADD COLUMN prev_status TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE comments ADD COLUMN moderator_edited INTEGER NOT NULL"
+	"  DEFAULT 0;"
+
+	/* Images live in the database, named by the SHA-256 of their bytes,
+	 * so every server node sharing the store can serve every file. */
+	"CREATE TABLE media ("
+	"  hash TEXT PRIMARY KEY NOT NULL CHECK (length(hash) = 64),"
+	"  type TEXT NOT NULL,"
+	"  name TEXT NOT NULL DEFAULT '',"
+	"  size INTEGER NOT NULL,"
+	"  width INTEGER NOT NULL DEFAULT 0,"
+	"  height INTEGER NOT NULL DEFAULT 0,"
+	"  user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+	"  created INTEGER NOT NULL,"
+	"  data BLOB NOT NULL"
+	") STRICT;"
+	"CREATE INDEX media_created ON media (created DESC, hash);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -193,7 +258,8 @@ enum qid {
 #define POST_SELECT \
 	"SELECT p.id, p.slug, p.title, p.author_id, u.login, u.name," \
 	" p.published, p.body_md, p.body_html, p.excerpt, p.image," \
-	" p.image_caption, p.comments_open, p.n_approved" \
+	" p.image_caption, p.comments_open, p.n_approved, p.status," \
+	" p.modified" \
 	" FROM posts p LEFT JOIN users u ON u.id = p.author_id "
 #define POST_COUNT "SELECT count(*) FROM posts p "
 #define POST_COUNT_U POST_COUNT "JOIN users u ON u.id = p.author_id "
@@ -208,7 +274,8 @@ enum qid {
 /* Column order is what read_comment() expects. */
 #define COMMENT_SELECT \
 	"SELECT id, post_id, parent_id, author, email, url, ip, commenter," \
-	" user_id, body_md, body_html, created, status, held_reason" \
+	" user_id, body_md, body_html, created, status, held_reason," \
+	" moderator_edited" \
 	" FROM comments "
 
 static const char *const qsql[Q__N] = {
@@ -271,7 +338,9 @@ static const char *const qsql[Q__N] = {
 	[Q_COMMENT_LIST_STATUS] = COMMENT_SELECT
 	    "WHERE status = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3",
 	[Q_COMMENT_SET_STATUS] =
-	    "UPDATE comments SET status = ?2 WHERE id = ?1",
+	    "UPDATE comments SET prev_status = CASE"
+	    " WHEN ?2 IN ('spam', 'trash') AND status NOT IN ('spam', 'trash')"
+	    " THEN status ELSE prev_status END, status = ?2 WHERE id = ?1",
 	/* status = 'approved' spelled out so the partial index applies. */
 	[Q_COMMENTER_KNOWN] = "SELECT 1 FROM comments WHERE status = 'approved'"
 	    " AND commenter = ?1 AND email = ?2 COLLATE NOCASE LIMIT 1",
@@ -504,6 +573,14 @@ read_post(struct arena *a, sqlite3_stmt *s, struct post *p)
 	p->image_caption = col_str(a, s, 11);
 	p->comments_open = sqlite3_column_int64(s, 12) != 0;
 	p->n_approved = sqlite3_column_int64(s, 13);
+	p->modified = sqlite3_column_int64(s, 15);
+	if (sqlite3_column_type(s, 14) == SQLITE_TEXT &&
+	    strcmp((const char *)sqlite3_column_text(s, 14), "draft") == 0)
+		p->status = PS_DRAFT;
+	else if (p->published > (int64_t)time(NULL))
+		p->status = PS_SCHEDULED;
+	else
+		p->status = PS_PUBLISHED;
 }
 
 static void
@@ -529,6 +606,7 @@ read_comment(struct arena *a, sqlite3_stmt *s, struct comment *c)
 	status = cstatus_parse((const char *)sqlite3_column_text(s, 12));
 	c->status = status < 0 ? CS_PENDING : (enum cstatus)status;
 	c->held_reason = col_str(a, s, 13);
+	c->moderator_edited = sqlite3_column_int64(s, 14) != 0;
 }
 
 /* Fills p->cats, ordered by name. */
@@ -1006,6 +1084,9 @@ out:
 	return e;
 }
 
+static enum perr load_tags(struct sstore *st, struct arena *a,
+    struct post *p);
+
 /* One post row by a prepared, bound statement, with its categories. */
 static enum perr
 post_one(struct sstore *st, struct arena *a, sqlite3_stmt *s,
@@ -1019,6 +1100,8 @@ post_one(struct sstore *st, struct arena *a, sqlite3_stmt *s,
 	read_post(a, s, &p);
 	done(s);
 	if ((e = load_cats(st, a, &p)) != P_OK)
+		return e;
+	if ((e = load_tags(st, a, &p)) != P_OK)
 		return e;
 	*out = p;
 	return P_OK;
@@ -1486,6 +1569,1073 @@ out:
 	return e;
 }
 
+/* -------------------------------------------------------------------- */
+/* The admin side (accounts, sessions, editing, moderation, media). None
+ * of it is on a reader's hot path, so each operation prepares its
+ * statements when called (xprep) and finalizes them after; the cached
+ * statements above stay for the pages readers load. */
+
+/*
+ * Prepares sql and binds its parameters ?1.. from the arguments, read
+ * according to fmt: 't' text (const char *, NULL binds ""), 'i' int64_t,
+ * 'r' reference (int64_t, 0 binds NULL), 'b' blob (const void *, size_t).
+ */
+static enum perr
+xprepv(struct sstore *st, sqlite3_stmt **out, const char *sql,
+    const char *fmt, va_list ap)
+{
+	sqlite3_stmt *s = NULL;
+	int i, rc;
+
+	*out = NULL;
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return dberr(st, rc, sql);
+	for (i = 0; rc == SQLITE_OK && fmt[i]; i++) {
+		switch (fmt[i]) {
+		case 't': {
+			const char *v = va_arg(ap, const char *);
+			rc = sqlite3_bind_text(s, i + 1, v ? v : "", -1,
+			    SQLITE_STATIC);
+			break;
+		}
+		case 'i':
+			rc = sqlite3_bind_int64(s, i + 1, va_arg(ap, int64_t));
+			break;
+		case 'r': {
+			int64_t v = va_arg(ap, int64_t);
+			rc = v ? sqlite3_bind_int64(s, i + 1, v) :
+			    sqlite3_bind_null(s, i + 1);
+			break;
+		}
+		case 'b': {
+			const void *v = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+			rc = n > INT32_MAX ? SQLITE_TOOBIG :
+			    sqlite3_bind_blob(s, i + 1, v ? v : "", (int)n,
+			    SQLITE_STATIC);
+			break;
+		}
+		default:
+			rc = SQLITE_MISUSE;
+		}
+	}
+	if (rc != SQLITE_OK) {
+		enum perr e = dberr(st, rc, sql);
+		sqlite3_finalize(s);
+		return e;
+	}
+	*out = s;
+	return P_OK;
+}
+
+static enum perr
+xprep(struct sstore *st, sqlite3_stmt **out, const char *sql,
+    const char *fmt, ...)
+{
+	va_list ap;
+	enum perr e;
+
+	va_start(ap, fmt);
+	e = xprepv(st, out, sql, fmt, ap);
+	va_end(ap);
+	return e;
+}
+
+/* Steps a prepared statement to the end and finalizes it; *changes (if
+ * asked) is the number of rows the statement itself changed. */
+static enum perr
+xdone(struct sstore *st, sqlite3_stmt *s, int64_t *changes)
+{
+	enum perr e = P_OK;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE)
+		e = dberr(st, rc, sqlite3_sql(s));
+	else if (changes)
+		*changes = sqlite3_changes(st->db);
+	sqlite3_finalize(s);
+	return e;
+}
+
+/* Prepare, bind, run to the end, finalize. */
+static enum perr
+xrun(struct sstore *st, int64_t *changes, const char *sql, const char *fmt,
+    ...)
+{
+	sqlite3_stmt *s;
+	va_list ap;
+	enum perr e;
+
+	va_start(ap, fmt);
+	e = xprepv(st, &s, sql, fmt, ap);
+	va_end(ap);
+	return e == P_OK ? xdone(st, s, changes) : e;
+}
+
+/* The single integer the statement answers (0 when no row). */
+static enum perr
+xint(struct sstore *st, sqlite3_stmt *s, int64_t *v)
+{
+	enum perr e = P_OK;
+	int rc = sqlite3_step(s);
+
+	*v = 0;
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE)
+		e = dberr(st, rc, sqlite3_sql(s));
+	sqlite3_finalize(s);
+	return e;
+}
+
+/* Rows of (id, slug, name) into an arena array. Finalizes s. */
+static enum perr
+xcats(struct sstore *st, struct arena *a, sqlite3_stmt *s,
+    struct category **out, size_t *n)
+{
+	struct category *rows = NULL;
+	size_t nrows = 0, cap = 0;
+	enum perr e = P_OK;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rows = grow(a, rows, nrows, &cap, sizeof(*rows));
+		rows[nrows].id = sqlite3_column_int64(s, 0);
+		rows[nrows].slug = col_str(a, s, 1);
+		rows[nrows].name = col_str(a, s, 2);
+		nrows++;
+	}
+	if (rc != SQLITE_DONE)
+		e = dberr(st, rc, sqlite3_sql(s));
+	sqlite3_finalize(s);
+	if (e == P_OK) {
+		*out = rows;
+		*n = nrows;
+	}
+	return e;
+}
+
+static enum perr
+load_tags(struct sstore *st, struct arena *a, struct post *p)
+{
+	sqlite3_stmt *s;
+	enum perr e;
+
+	if ((e = xprep(st, &s, "SELECT t.id, t.slug, t.name FROM post_tags pt"
+	    " JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = ?1"
+	    " ORDER BY t.name COLLATE NOCASE, t.id", "i", p->id)) != P_OK)
+		return e;
+	return xcats(st, a, s, &p->tags, &p->ntags);
+}
+
+#define ACCOUNT_SELECT "SELECT u.id, u.login, u.name, u.role," \
+	" coalesce(u.pw_hash, ''), u.created," \
+	" (SELECT count(*) FROM posts p WHERE p.author_id = u.id) FROM users u "
+
+static void
+read_account(struct arena *a, sqlite3_stmt *s, int off, struct account *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->id = sqlite3_column_int64(s, off + 0);
+	u->login = col_str(a, s, off + 1);
+	u->name = col_str(a, s, off + 2);
+	u->role = col_str(a, s, off + 3);
+	u->pw_hash = col_str(a, s, off + 4);
+	u->created = sqlite3_column_int64(s, off + 5);
+	u->nposts = sqlite3_column_int64(s, off + 6);
+}
+
+static enum perr
+sqlite_account_add(struct store *base, const struct account *u, int64_t *id)
+{
+	struct sstore *st = sstore(base);
+	enum perr e;
+
+	if (u == NULL || u->login == NULL || *u->login == '\0' ||
+	    u->role == NULL)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	e = xrun(st, NULL, "INSERT INTO users (login, name, role, pw_hash,"
+	    " created) VALUES (?1, ?2, ?3, ?4, ?5)", "tttti", u->login,
+	    u->name && *u->name ? u->name : u->login, u->role,
+	    u->pw_hash ? u->pw_hash : "", u->created ? u->created :
+	    (int64_t)time(NULL));
+	if (e == P_OK && id)
+		*id = sqlite3_last_insert_rowid(st->db);
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_account_get(struct store *base, struct arena *a, int64_t id,
+    const char *login, struct account *out)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s;
+	enum perr e;
+	int rc;
+
+	if (out == NULL || (id <= 0 && login == NULL))
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	if (id > 0)
+		e = xprep(st, &s, ACCOUNT_SELECT "WHERE u.id = ?1", "i", id);
+	else
+		e = xprep(st, &s, ACCOUNT_SELECT "WHERE u.login = ?1", "t",
+		    login);
+	if (e == P_OK) {
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW)
+			read_account(a, s, 0, out);
+		else
+			e = rc == SQLITE_DONE ? P_NOTFOUND :
+			    dberr(st, rc, sqlite3_sql(s));
+		sqlite3_finalize(s);
+	}
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_account_list(struct store *base, struct arena *a,
+    struct account **out, size_t *n)
+{
+	struct sstore *st = sstore(base);
+	struct account *rows = NULL;
+	size_t nrows = 0, cap = 0;
+	sqlite3_stmt *s;
+	enum perr e;
+	int rc;
+
+	pthread_mutex_lock(&st->mu);
+	if ((e = xprep(st, &s, ACCOUNT_SELECT "ORDER BY u.login", "")) ==
+	    P_OK) {
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			rows = grow(a, rows, nrows, &cap, sizeof(*rows));
+			read_account(a, s, 0, &rows[nrows++]);
+		}
+		if (rc != SQLITE_DONE)
+			e = dberr(st, rc, sqlite3_sql(s));
+		sqlite3_finalize(s);
+	}
+	pthread_mutex_unlock(&st->mu);
+	if (e == P_OK) {
+		*out = rows;
+		*n = nrows;
+	}
+	return e;
+}
+
+static enum perr
+sqlite_account_update(struct store *base, const struct account *u)
+{
+	struct sstore *st = sstore(base);
+	int64_t chg = 0;
+	enum perr e;
+
+	if (u == NULL || u->id <= 0)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	if ((e = tx_begin(st, 1)) != P_OK)
+		goto out;
+	/* A NULL binds as "": coalesce(nullif()) keeps the old value. */
+	e = xrun(st, &chg, "UPDATE users SET"
+	    " name = CASE WHEN ?2 THEN ?3 ELSE name END,"
+	    " role = CASE WHEN ?4 THEN ?5 ELSE role END,"
+	    " pw_hash = CASE WHEN ?6 THEN ?7 ELSE pw_hash END WHERE id = ?1",
+	    "iititit", u->id, (int64_t)(u->name != NULL), u->name,
+	    (int64_t)(u->role != NULL), u->role,
+	    (int64_t)(u->pw_hash != NULL), u->pw_hash);
+	if (e == P_OK && chg == 0)
+		e = P_NOTFOUND;
+	if (e == P_OK && u->pw_hash)
+		e = xrun(st, NULL, "DELETE FROM sessions WHERE user_id = ?1",
+		    "i", u->id);
+	if (e == P_OK)
+		e = tx_commit(st);
+out:
+	if (e != P_OK)
+		tx_abort(st);
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_account_delete(struct store *base, int64_t id, int64_t reassign_to)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s;
+	int64_t nposts = 0, chg = 0;
+	enum perr e;
+
+	if (id <= 0 || reassign_to == id)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	if ((e = tx_begin(st, 1)) != P_OK)
+		goto out;
+	if (reassign_to > 0) {
+		if ((e = xprep(st, &s, "SELECT count(*) FROM users WHERE id = ?1",
+		    "i", reassign_to)) != P_OK || (e = xint(st, s, &chg)) != P_OK)
+			goto out;
+		if (chg == 0) {
+			e = P_NOTFOUND;
+			goto out;
+		}
+		if ((e = xrun(st, NULL, "UPDATE posts SET author_id = ?2"
+		    " WHERE author_id = ?1", "ii", id, reassign_to)) != P_OK)
+			goto out;
+	} else {
+		if ((e = xprep(st, &s, "SELECT count(*) FROM posts WHERE"
+		    " author_id = ?1", "i", id)) != P_OK ||
+		    (e = xint(st, s, &nposts)) != P_OK)
+			goto out;
+		if (nposts > 0) {
+			e = P_CONFLICT;
+			goto out;
+		}
+	}
+	if ((e = xrun(st, &chg, "DELETE FROM users WHERE id = ?1", "i",
+	    id)) != P_OK)
+		goto out;
+	if (chg == 0) {
+		e = P_NOTFOUND;
+		goto out;
+	}
+	e = tx_commit(st);
+out:
+	if (e != P_OK)
+		tx_abort(st);
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_session_add(struct store *base, const char *token_hash,
+    int64_t user_id, const char *csrf, const char *ip, int64_t now,
+    int64_t expires)
+{
+	struct sstore *st = sstore(base);
+	enum perr e;
+
+	if (token_hash == NULL || *token_hash == '\0' || csrf == NULL ||
+	    user_id <= 0)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	if ((e = tx_begin(st, 1)) != P_OK)
+		goto out;
+	if ((e = xrun(st, NULL, "DELETE FROM sessions WHERE expires <= ?1",
+	    "i", now)) != P_OK)
+		goto out;
+	if ((e = xrun(st, NULL, "INSERT INTO sessions (token_hash, user_id,"
+	    " csrf, ip, created, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	    "tittii", token_hash, user_id, csrf, ip, now, expires)) !=
+	    P_OK)
+		goto out;
+	e = tx_commit(st);
+out:
+	if (e != P_OK)
+		tx_abort(st);
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_session_get(struct store *base, struct arena *a,
+    const char *token_hash, int64_t now, struct session *out)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s;
+	enum perr e;
+	int rc;
+
+	if (token_hash == NULL || out == NULL)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	e = xprep(st, &s, "SELECT s.user_id, s.csrf, s.expires, u.id,"
+	    " u.login, u.name, u.role, coalesce(u.pw_hash, ''), u.created, 0"
+	    " FROM sessions s JOIN users u ON u.id = s.user_id"
+	    " WHERE s.token_hash = ?1 AND s.expires > ?2", "ti", token_hash,
+	    now);
+	if (e == P_OK) {
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			memset(out, 0, sizeof(*out));
+			out->user_id = sqlite3_column_int64(s, 0);
+			out->csrf = col_str(a, s, 1);
+			out->expires = sqlite3_column_int64(s, 2);
+			read_account(a, s, 3, &out->user);
+		} else
+			e = rc == SQLITE_DONE ? P_NOTFOUND :
+			    dberr(st, rc, sqlite3_sql(s));
+		sqlite3_finalize(s);
+	}
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_session_delete(struct store *base, const char *token_hash)
+{
+	struct sstore *st = sstore(base);
+	enum perr e;
+
+	if (token_hash == NULL)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	e = xrun(st, NULL, "DELETE FROM sessions WHERE token_hash = ?1", "t",
+	    token_hash);
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+/* Replaces the post's links to categories or tags with list[] (found by
+ * slug or created). */
+static enum perr
+relink(struct sstore *st, int64_t post_id, const struct category *list,
+    size_t n, int tags)
+{
+	sqlite3_stmt *s;
+	int64_t tid;
+	enum perr e;
+	size_t i;
+
+	e = xrun(st, NULL, tags ? "DELETE FROM post_tags WHERE post_id = ?1" :
+	    "DELETE FROM post_categories WHERE post_id = ?1", "i", post_id);
+	for (i = 0; e == P_OK && i < n; i++) {
+		const char *name = list[i].name && *list[i].name ?
+		    list[i].name : list[i].slug;
+
+		if (list[i].slug == NULL || *list[i].slug == '\0')
+			return P_BADINPUT;
+		e = xrun(st, NULL, tags ? "INSERT INTO tags (slug, name) VALUES"
+		    " (?1, ?2) ON CONFLICT (slug) DO NOTHING" :
+		    "INSERT INTO categories (slug, name) VALUES (?1, ?2)"
+		    " ON CONFLICT (slug) DO NOTHING", "tt", list[i].slug, name);
+		if (e != P_OK)
+			break;
+		if ((e = xprep(st, &s, tags ? "SELECT id FROM tags WHERE"
+		    " slug = ?1" : "SELECT id FROM categories WHERE slug = ?1",
+		    "t", list[i].slug)) != P_OK || (e = xint(st, s, &tid)) !=
+		    P_OK)
+			break;
+		e = xrun(st, NULL, tags ? "INSERT INTO post_tags (post_id,"
+		    " tag_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING" :
+		    "INSERT INTO post_categories (post_id, category_id) VALUES"
+		    " (?1, ?2) ON CONFLICT DO NOTHING", "ii", post_id, tid);
+	}
+	return e;
+}
+
+static enum perr
+sqlite_post_save(struct store *base, const struct post *p, int64_t *id)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s;
+	int64_t post_id = p ? p->id : 0, now = (int64_t)time(NULL), chg = 0;
+	const char *status;
+	enum perr e;
+
+	if (p == NULL || p->slug == NULL || *p->slug == '\0' ||
+	    p->title == NULL || p->author_id <= 0 ||
+	    (p->ncats > 0 && p->cats == NULL) ||
+	    (p->ntags > 0 && p->tags == NULL))
+		return P_BADINPUT;
+	status = p->status == PS_DRAFT ? "draft" : "publish";
+	pthread_mutex_lock(&st->mu);
+	if ((e = tx_begin(st, 1)) != P_OK)
+		goto out;
+	if (post_id == 0) {
+		e = xrun(st, NULL, "INSERT INTO posts (slug, title, author_id,"
+		    " published, pub_day, status, body_md, body_html, excerpt,"
+		    " image, image_caption, comments_open, modified) VALUES"
+		    " (?1, ?2, ?3, ?4, strftime('%Y-%m-%d', ?4, 'unixepoch'),"
+		    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", "ttiittttttii",
+		    p->slug, p->title, p->author_id, p->published, status,
+		    p->body_md, p->body_html, p->excerpt, p->image,
+		    p->image_caption, (int64_t)(p->comments_open != 0), now);
+		if (e != P_OK)
+			goto out;
+		post_id = sqlite3_last_insert_rowid(st->db);
+	} else {
+		/* The address readers may have linked to, kept when it
+		 * changes: the post was public (published, not in the
+		 * future) before this save. */
+		e = xrun(st, NULL, "INSERT INTO post_redirects (pub_day, slug,"
+		    " post_id) SELECT pub_day, slug, id FROM posts WHERE id = ?1"
+		    " AND status = 'publish' AND published <= ?2 AND"
+		    " (pub_day <> strftime('%Y-%m-%d', ?3, 'unixepoch') OR"
+		    " slug <> ?4) ON CONFLICT (pub_day, slug) DO UPDATE SET"
+		    " post_id = excluded.post_id", "iiit", post_id, now,
+		    p->published, p->slug);
+		if (e != P_OK)
+			goto out;
+		e = xrun(st, &chg, "UPDATE posts SET slug = ?2, title = ?3,"
+		    " author_id = ?4, published = ?5,"
+		    " pub_day = strftime('%Y-%m-%d', ?5, 'unixepoch'),"
+		    " status = ?6, body_md = ?7, body_html = ?8, excerpt = ?9,"
+		    " image = ?10, image_caption = ?11, comments_open = ?12,"
+		    " modified = ?13 WHERE id = ?1", "ittiittttttii",
+		    post_id, p->slug, p->title, p->author_id, p->published,
+		    status, p->body_md, p->body_html, p->excerpt, p->image,
+		    p->image_caption, (int64_t)(p->comments_open != 0), now);
+		if (e != P_OK)
+			goto out;
+		if (chg == 0) {
+			e = P_NOTFOUND;
+			goto out;
+		}
+	}
+	/* The post's own current address is never a redirect. */
+	if ((e = xrun(st, NULL, "DELETE FROM post_redirects WHERE slug = ?1"
+	    " AND pub_day = strftime('%Y-%m-%d', ?2, 'unixepoch')", "ti",
+	    p->slug, p->published)) != P_OK)
+		goto out;
+	if ((e = relink(st, post_id, p->cats, p->ncats, 0)) != P_OK)
+		goto out;
+	if ((e = relink(st, post_id, p->tags, p->ntags, 1)) != P_OK)
+		goto out;
+	(void)s;
+	if ((e = tx_commit(st)) != P_OK)
+		goto out;
+	if (id)
+		*id = post_id;
+out:
+	if (e != P_OK)
+		tx_abort(st);
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_post_slug_taken(struct store *base, const char *slug,
+    int64_t except_id, int *taken)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s;
+	int64_t n = 0;
+	enum perr e;
+
+	if (slug == NULL || taken == NULL)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	e = xprep(st, &s, "SELECT (SELECT count(*) FROM posts WHERE slug = ?1"
+	    " AND id <> ?2) + (SELECT count(*) FROM post_redirects WHERE"
+	    " slug = ?1 AND post_id <> ?2)", "ti", slug, except_id);
+	if (e == P_OK)
+		e = xint(st, s, &n);
+	pthread_mutex_unlock(&st->mu);
+	*taken = n > 0;
+	return e;
+}
+
+/* LIKE pattern matching s anywhere, with % _ and \ taken literally. */
+static char *
+like_pattern(struct arena *a, const char *s)
+{
+	char *out = arena_alloc(a, strlen(s) * 2 + 3), *o = out;
+
+	*o++ = '%';
+	for (; *s; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			*o++ = '\\';
+		*o++ = *s;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return out;
+}
+
+static enum perr
+sqlite_post_list_admin(struct store *base, struct arena *a,
+    const struct post_admin_query *q, struct post **out, size_t *n,
+    int64_t *total, int64_t counts[3])
+{
+	/* ?1 now, ?2 status (-1 any), ?3 pattern ('' any), ?4 author (0
+	 * any), ?5 limit, ?6 offset. Status as the author sees it. */
+#define ADMIN_WHERE \
+	"WHERE (?4 = 0 OR p.author_id = ?4) AND (?3 = '' OR" \
+	" p.title LIKE ?3 ESCAPE '\\' OR p.slug LIKE ?3 ESCAPE '\\')" \
+	" AND (?2 = -1 OR ?2 = CASE WHEN p.status = 'draft' THEN 1" \
+	" WHEN p.published > ?1 THEN 2 ELSE 0 END) "
+	struct sstore *st = sstore(base);
+	struct post *rows = NULL;
+	size_t nrows = 0, cap = 0, i;
+	int64_t now = (int64_t)time(NULL);
+	const char *pat;
+	sqlite3_stmt *s;
+	enum perr e;
+	int rc;
+
+	if (q == NULL || out == NULL || n == NULL || q->offset < 0 ||
+	    q->limit < 0)
+		return P_BADINPUT;
+	pat = q->search && *q->search ? like_pattern(a, q->search) : "";
+	pthread_mutex_lock(&st->mu);
+	if ((e = tx_begin(st, 0)) != P_OK)
+		goto out;
+	if ((e = xprep(st, &s, POST_SELECT ADMIN_WHERE
+	    "ORDER BY (p.status = 'draft') DESC, p.published DESC, p.id DESC"
+	    " LIMIT ?5 OFFSET ?6", "iitiii", now, (int64_t)q->status, pat,
+	    q->author_id, q->limit > 0 ? q->limit : (int64_t)-1, q->offset)) !=
+	    P_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rows = grow(a, rows, nrows, &cap, sizeof(*rows));
+		read_post(a, s, &rows[nrows++]);
+	}
+	if (rc != SQLITE_DONE)
+		e = dberr(st, rc, sqlite3_sql(s));
+	sqlite3_finalize(s);
+	if (e != P_OK)
+		goto out;
+	for (i = 0; i < nrows; i++)
+		if ((e = load_cats(st, a, &rows[i])) != P_OK)
+			goto out;
+	if (total) {
+		if ((e = xprep(st, &s, "SELECT count(*) FROM posts p "
+		    ADMIN_WHERE, "iiti", now, (int64_t)q->status, pat,
+		    q->author_id)) != P_OK || (e = xint(st, s, total)) != P_OK)
+			goto out;
+	}
+	if (counts) {
+		for (i = 0; i < 3; i++) {
+			if ((e = xprep(st, &s, "SELECT count(*) FROM posts p "
+			    ADMIN_WHERE, "iiti", now, (int64_t)i, "",
+			    q->author_id)) != P_OK ||
+			    (e = xint(st, s, &counts[i])) != P_OK)
+				goto out;
+		}
+	}
+	e = tx_commit(st);
+	if (e == P_OK) {
+		*out = rows;
+		*n = nrows;
+	}
+out:
+	if (e != P_OK)
+		tx_abort(st);
+	pthread_mutex_unlock(&st->mu);
+	return e;
+#undef ADMIN_WHERE
+}
+
+static enum perr
+sqlite_post_redirect_find(struct store *base, int y, int m, int d,
+    const char *slug, int64_t *post_id)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s;
+	char day[16];
+	enum perr e;
+	int n;
+
+	if (slug == NULL || post_id == NULL)
+		return P_BADINPUT;
+	n = snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m, d);
+	if (n < 0 || (size_t)n >= sizeof(day))
+		return P_NOTFOUND;
+	pthread_mutex_lock(&st->mu);
+	e = xprep(st, &s, "SELECT post_id FROM post_redirects WHERE"
+	    " pub_day = ?1 AND slug = ?2", "tt", day, slug);
+	if (e == P_OK)
+		e = xint(st, s, post_id);
+	pthread_mutex_unlock(&st->mu);
+	if (e == P_OK && *post_id == 0)
+		e = P_NOTFOUND;
+	return e;
+}
+
+static enum perr
+sqlite_post_delete(struct store *base, int64_t id)
+{
+	struct sstore *st = sstore(base);
+	int64_t chg = 0;
+	enum perr e;
+
+	pthread_mutex_lock(&st->mu);
+	if ((e = tx_begin(st, 1)) != P_OK)
+		goto out;
+	/* Replies reference their parents: cut the links, then the
+	 * comments go with the post (ON DELETE CASCADE). */
+	if ((e = xrun(st, NULL, "UPDATE comments SET parent_id = NULL WHERE"
+	    " post_id = ?1 AND parent_id IS NOT NULL", "i", id)) != P_OK)
+		goto out;
+	if ((e = xrun(st, &chg, "DELETE FROM posts WHERE id = ?1", "i", id)) !=
+	    P_OK)
+		goto out;
+	if (chg == 0) {
+		e = P_NOTFOUND;
+		goto out;
+	}
+	e = tx_commit(st);
+out:
+	if (e != P_OK)
+		tx_abort(st);
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_category_list_all(struct store *base, struct arena *a,
+    struct category **out, size_t *n)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s;
+	enum perr e;
+
+	pthread_mutex_lock(&st->mu);
+	if ((e = xprep(st, &s, "SELECT id, slug, name FROM categories ORDER BY"
+	    " name COLLATE NOCASE, id", "")) == P_OK)
+		e = xcats(st, a, s, out, n);
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_tag_list_all(struct store *base, struct arena *a,
+    struct category **out, size_t *n)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s;
+	enum perr e;
+
+	pthread_mutex_lock(&st->mu);
+	if ((e = xprep(st, &s, "SELECT id, slug, name FROM tags ORDER BY"
+	    " name COLLATE NOCASE, id", "")) == P_OK)
+		e = xcats(st, a, s, out, n);
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_comment_list_admin(struct store *base, struct arena *a,
+    const struct comment_admin_query *q, struct comment_row **out,
+    size_t *n, int64_t *total)
+{
+#define MOD_WHERE "WHERE c.status = ?1 AND (?2 = 0 OR p.author_id = ?2)" \
+	" AND (?3 = 0 OR c.post_id = ?3) "
+	struct sstore *st = sstore(base);
+	struct comment_row *rows = NULL;
+	size_t nrows = 0, cap = 0;
+	sqlite3_stmt *s;
+	enum perr e;
+	int rc;
+
+	if (q == NULL || out == NULL || n == NULL || q->offset < 0 ||
+	    q->limit < 0 || !status_ok(q->status))
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	if ((e = tx_begin(st, 0)) != P_OK)
+		goto out;
+	if ((e = xprep(st, &s, "SELECT c.id, c.post_id, c.parent_id, c.author,"
+	    " c.email, c.url, c.ip, c.commenter, c.user_id, c.body_md,"
+	    " c.body_html, c.created, c.status, c.held_reason,"
+	    " c.moderator_edited, p.author_id, p.title, p.slug, p.published"
+	    " FROM comments c JOIN posts p ON p.id = c.post_id " MOD_WHERE
+	    "ORDER BY c.id DESC LIMIT ?4 OFFSET ?5", "tiiii",
+	    cstatus_str(q->status), q->post_author_id, q->post_id,
+	    q->limit > 0 ? q->limit : (int64_t)-1, q->offset)) != P_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rows = grow(a, rows, nrows, &cap, sizeof(*rows));
+		read_comment(a, s, &rows[nrows].c);
+		rows[nrows].post_author_id = sqlite3_column_int64(s, 15);
+		rows[nrows].post_title = col_str(a, s, 16);
+		rows[nrows].post_slug = col_str(a, s, 17);
+		rows[nrows].post_published = sqlite3_column_int64(s, 18);
+		nrows++;
+	}
+	if (rc != SQLITE_DONE)
+		e = dberr(st, rc, sqlite3_sql(s));
+	sqlite3_finalize(s);
+	if (e != P_OK)
+		goto out;
+	if (total && ((e = xprep(st, &s, "SELECT count(*) FROM comments c"
+	    " JOIN posts p ON p.id = c.post_id " MOD_WHERE, "tii",
+	    cstatus_str(q->status), q->post_author_id, q->post_id)) != P_OK ||
+	    (e = xint(st, s, total)) != P_OK))
+		goto out;
+	e = tx_commit(st);
+	if (e == P_OK) {
+		*out = rows;
+		*n = nrows;
+	}
+out:
+	if (e != P_OK)
+		tx_abort(st);
+	pthread_mutex_unlock(&st->mu);
+	return e;
+#undef MOD_WHERE
+}
+
+static enum perr
+sqlite_comment_counts(struct store *base, int64_t post_author_id,
+    int64_t counts[4])
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s;
+	enum perr e;
+	int rc, k;
+
+	memset(counts, 0, 4 * sizeof(counts[0]));
+	pthread_mutex_lock(&st->mu);
+	if (post_author_id > 0)
+		e = xprep(st, &s, "SELECT c.status, count(*) FROM comments c"
+		    " JOIN posts p ON p.id = c.post_id WHERE p.author_id = ?1"
+		    " GROUP BY c.status", "i", post_author_id);
+	else
+		e = xprep(st, &s, "SELECT status, count(*) FROM comments"
+		    " GROUP BY status", "");
+	if (e == P_OK) {
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			k = cstatus_parse((const char *)sqlite3_column_text(s,
+			    0));
+			if (k >= 0)
+				counts[k] = sqlite3_column_int64(s, 1);
+		}
+		if (rc != SQLITE_DONE)
+			e = dberr(st, rc, sqlite3_sql(s));
+		sqlite3_finalize(s);
+	}
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+/* 1 if comment id exists with status spam or trash; P_NOTFOUND if none. */
+static enum perr
+removed_state(struct sstore *st, int64_t id, int64_t *removed)
+{
+	sqlite3_stmt *s;
+	enum perr e;
+	int rc;
+
+	if ((e = xprep(st, &s, "SELECT status IN ('spam', 'trash') FROM"
+	    " comments WHERE id = ?1", "i", id)) != P_OK)
+		return e;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*removed = sqlite3_column_int64(s, 0);
+	else
+		e = rc == SQLITE_DONE ? P_NOTFOUND :
+		    dberr(st, rc, sqlite3_sql(s));
+	sqlite3_finalize(s);
+	return e;
+}
+
+static enum perr
+sqlite_comment_restore(struct store *base, int64_t id)
+{
+	struct sstore *st = sstore(base);
+	int64_t removed = 0;
+	enum perr e;
+
+	pthread_mutex_lock(&st->mu);
+	if ((e = tx_begin(st, 1)) != P_OK)
+		goto out;
+	if ((e = removed_state(st, id, &removed)) != P_OK)
+		goto out;
+	if (!removed) {
+		e = P_CONFLICT;
+		goto out;
+	}
+	if ((e = xrun(st, NULL, "UPDATE comments SET status = CASE WHEN"
+	    " prev_status IN ('pending', 'approved') THEN prev_status ELSE"
+	    " 'pending' END, prev_status = '' WHERE id = ?1", "i", id)) != P_OK)
+		goto out;
+	e = tx_commit(st);
+out:
+	if (e != P_OK)
+		tx_abort(st);
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_comment_delete(struct store *base, int64_t id)
+{
+	struct sstore *st = sstore(base);
+	int64_t removed = 0;
+	enum perr e;
+
+	pthread_mutex_lock(&st->mu);
+	if ((e = tx_begin(st, 1)) != P_OK)
+		goto out;
+	if ((e = removed_state(st, id, &removed)) != P_OK)
+		goto out;
+	if (!removed) {
+		e = P_CONFLICT;
+		goto out;
+	}
+	/* Its replies move up one level, as WordPress does. */
+	if ((e = xrun(st, NULL, "UPDATE comments SET parent_id = (SELECT"
+	    " parent_id FROM comments WHERE id = ?1) WHERE parent_id = ?1",
+	    "i", id)) != P_OK)
+		goto out;
+	if ((e = xrun(st, NULL, "DELETE FROM comments WHERE id = ?1", "i",
+	    id)) != P_OK)
+		goto out;
+	e = tx_commit(st);
+out:
+	if (e != P_OK)
+		tx_abort(st);
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_comment_edit(struct store *base, const struct comment *c)
+{
+	struct sstore *st = sstore(base);
+	int64_t chg = 0;
+	enum perr e;
+
+	if (c == NULL || c->id <= 0)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	e = xrun(st, &chg, "UPDATE comments SET author = ?2, email = ?3,"
+	    " url = ?4, body_md = ?5, body_html = ?6, moderator_edited = 1"
+	    " WHERE id = ?1", "ittttt", c->id, c->author, c->email,
+	    c->url, c->body_md, c->body_html);
+	if (e == P_OK && chg == 0)
+		e = P_NOTFOUND;
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_media_put(struct store *base, const struct media *m)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s;
+	enum perr e;
+
+	if (m == NULL || m->hash == NULL || strlen(m->hash) != 64 ||
+	    m->type == NULL || m->data == NULL || m->size < 0)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	e = xprep(st, &s, "INSERT INTO media (hash, type, name, size, width,"
+	    " height, user_id, created, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+	    " ?7, ?8, ?9) ON CONFLICT (hash) DO NOTHING", "tttiiirib",
+	    m->hash, m->type, m->name, m->size, m->width, m->height,
+	    m->user_id, m->created ? m->created : (int64_t)time(NULL),
+	    (const void *)m->data, (size_t)m->size);
+	if (e == P_OK)
+		e = xdone(st, s, NULL);
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static void
+read_media(struct arena *a, sqlite3_stmt *s, struct media *m, int with_data)
+{
+	memset(m, 0, sizeof(*m));
+	m->hash = col_str(a, s, 0);
+	m->type = col_str(a, s, 1);
+	m->name = col_str(a, s, 2);
+	m->size = sqlite3_column_int64(s, 3);
+	m->width = sqlite3_column_int64(s, 4);
+	m->height = sqlite3_column_int64(s, 5);
+	m->user_id = sqlite3_column_int64(s, 6);
+	m->created = sqlite3_column_int64(s, 7);
+	if (with_data) {
+		const void *d = sqlite3_column_blob(s, 8);
+		int len = sqlite3_column_bytes(s, 8);
+		unsigned char *copy = arena_alloc(a, (size_t)len + 1);
+
+		if (d && len > 0)
+			memcpy(copy, d, (size_t)len);
+		m->data = copy;
+		m->size = len;
+	}
+}
+
+static enum perr
+sqlite_media_get(struct store *base, struct arena *a, const char *hash,
+    int with_data, struct media *out)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s;
+	enum perr e;
+	int rc;
+
+	if (hash == NULL || out == NULL)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	e = xprep(st, &s, with_data ? "SELECT hash, type, name, size, width,"
+	    " height, user_id, created, data FROM media WHERE hash = ?1" :
+	    "SELECT hash, type, name, size, width, height, user_id, created"
+	    " FROM media WHERE hash = ?1", "t", hash);
+	if (e == P_OK) {
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW)
+			read_media(a, s, out, with_data);
+		else
+			e = rc == SQLITE_DONE ? P_NOTFOUND :
+			    dberr(st, rc, sqlite3_sql(s));
+		sqlite3_finalize(s);
+	}
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_media_list(struct store *base, struct arena *a, int64_t offset,
+    int64_t limit, struct media **out, size_t *n, int64_t *total)
+{
+	struct sstore *st = sstore(base);
+	struct media *rows = NULL;
+	size_t nrows = 0, cap = 0;
+	sqlite3_stmt *s;
+	enum perr e;
+	int rc;
+
+	if (out == NULL || n == NULL || offset < 0 || limit < 0)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	e = xprep(st, &s, "SELECT hash, type, name, size, width, height,"
+	    " user_id, created FROM media ORDER BY created DESC, hash"
+	    " LIMIT ?1 OFFSET ?2", "ii", limit > 0 ? limit : (int64_t)-1,
+	    offset);
+	if (e == P_OK) {
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			rows = grow(a, rows, nrows, &cap, sizeof(*rows));
+			read_media(a, s, &rows[nrows++], 0);
+		}
+		if (rc != SQLITE_DONE)
+			e = dberr(st, rc, sqlite3_sql(s));
+		sqlite3_finalize(s);
+	}
+	if (e == P_OK && total && (e = xprep(st, &s, "SELECT count(*) FROM"
+	    " media", "")) == P_OK)
+		e = xint(st, s, total);
+	pthread_mutex_unlock(&st->mu);
+	if (e == P_OK) {
+		*out = rows;
+		*n = nrows;
+	}
+	return e;
+}
+
+static enum perr
+sqlite_media_delete(struct store *base, const char *hash)
+{
+	struct sstore *st = sstore(base);
+	int64_t chg = 0;
+	enum perr e;
+
+	if (hash == NULL)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	e = xrun(st, &chg, "DELETE FROM media WHERE hash = ?1", "t", hash);
+	if (e == P_OK && chg == 0)
+		e = P_NOTFOUND;
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = store_open_sqlite,
@@ -1507,4 +2657,28 @@ const struct store_ops store_sqlite_ops = {
 	.comment_list_status = sqlite_comment_list_status,
 	.comment_set_status = sqlite_comment_set_status,
 	.commenter_known = sqlite_commenter_known,
+	.account_add = sqlite_account_add,
+	.account_get = sqlite_account_get,
+	.account_list = sqlite_account_list,
+	.account_update = sqlite_account_update,
+	.account_delete = sqlite_account_delete,
+	.session_add = sqlite_session_add,
+	.session_get = sqlite_session_get,
+	.session_delete = sqlite_session_delete,
+	.post_save = sqlite_post_save,
+	.post_slug_taken = sqlite_post_slug_taken,
+	.post_list_admin = sqlite_post_list_admin,
+	.post_redirect_find = sqlite_post_redirect_find,
+	.post_delete = sqlite_post_delete,
+	.category_list_all = sqlite_category_list_all,
+	.tag_list_all = sqlite_tag_list_all,
+	.comment_list_admin = sqlite_comment_list_admin,
+	.comment_counts = sqlite_comment_counts,
+	.comment_restore = sqlite_comment_restore,
+	.comment_delete = sqlite_comment_delete,
+	.comment_edit = sqlite_comment_edit,
+	.media_put = sqlite_media_put,
+	.media_get = sqlite_media_get,
+	.media_list = sqlite_media_list,
+	.media_delete = sqlite_media_delete,
 };

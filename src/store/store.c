@@ -35,3 +35,13 @@ cstatus_parse(const char *s)
 			return (int)i;
 	return -1;
 }
+
+const char *
+pstatus_str(enum pstatus s)
+{
+	switch (s) {
+	case PS_DRAFT: return "draft";
+	case PS_SCHEDULED: return "scheduled";
+	default: return "published";
+	}
+}

@@ -17,6 +17,11 @@
 
 enum cstatus { CS_PENDING = 0, CS_APPROVED, CS_SPAM, CS_TRASH };
 
+/* A post's state as authors see it. Stored as posts.status 'draft' or
+ * 'publish'; a 'publish' post dated in the future is scheduled. */
+enum pstatus { PS_PUBLISHED = 0, PS_DRAFT, PS_SCHEDULED };
+const char *pstatus_str(enum pstatus s); /* "published", "draft", "scheduled" */
+
 /* "pending", "approved", "spam", "trash"; parse returns -1 if unknown. */
 const char *cstatus_str(enum cstatus s);
 int cstatus_parse(const char *s);
@@ -50,6 +55,11 @@ struct post {
 	int64_t n_approved;        /* approved comments (read only) */
 	struct category *cats;     /* arena-owned array */
 	size_t ncats;
+	/* Added for the admin side (issue 3). */
+	enum pstatus status;       /* draft / scheduled / published */
+	int64_t modified;          /* last saved, unix seconds; 0 = unknown */
+	struct category *tags;     /* tags(id, slug, name), arena-owned */
+	size_t ntags;
 };
 
 struct comment {
@@ -67,6 +77,65 @@ struct comment {
 	int64_t created;       /* unix seconds, UTC */
 	enum cstatus status;
 	const char *held_reason; /* why it was held or spammed, "" if not */
+	int moderator_edited;    /* text changed by a moderator (shown) */
+};
+
+/* A site account (login, password, role). role is "admin", "editor" or
+ * "author" (auth/auth.h parses it); pw_hash is an argon2id string or ""
+ * for an account that cannot log in (imported or demo authors). */
+struct account {
+	int64_t id;
+	const char *login;
+	const char *name;
+	const char *role;
+	const char *pw_hash;
+	int64_t created;
+	int64_t nposts; /* read only: posts written */
+};
+
+/* A logged-in browser. Only the hash of the cookie's token is stored. */
+struct session {
+	int64_t user_id;
+	const char *csrf; /* per-session CSRF token (hex) */
+	int64_t expires;
+	struct account user;
+};
+
+/* The admin post list: every status, newest change first. */
+struct post_admin_query {
+	int status;         /* -1 = any, else enum pstatus */
+	const char *search; /* words in the title, NULL/"" = any */
+	int64_t author_id;  /* 0 = any */
+	int64_t offset, limit;
+};
+
+/* The moderation queue. */
+struct comment_admin_query {
+	enum cstatus status;
+	int64_t post_author_id; /* 0 = any (only this author's posts) */
+	int64_t post_id;        /* 0 = any */
+	int64_t offset, limit;
+};
+
+/* A queue row: the comment and what the moderator needs of its post. */
+struct comment_row {
+	struct comment c;
+	int64_t post_author_id;
+	const char *post_title;
+	const char *post_slug;
+	int64_t post_published;
+};
+
+/* An uploaded image, content-addressed: hash is the SHA-256 (hex) of
+ * its bytes. data is only filled when asked for. */
+struct media {
+	const char *hash;
+	const char *type; /* image/jpeg, image/png, image/webp, image/gif */
+	const char *name; /* original file name, for people only */
+	int64_t size, width, height;
+	int64_t user_id;
+	int64_t created;
+	const unsigned char *data;
 };
 
 struct post_query {
@@ -130,6 +199,83 @@ struct store_ops {
 	 * this e-mail (case-insensitive). */
 	enum perr (*commenter_known)(struct store *st, const char *commenter,
 	    const char *email, int *known);
+
+	/* ---- Accounts, sessions, editing, moderation, media (issue 3). */
+	/* New account; P_CONFLICT if the login exists. Sets *id. */
+	enum perr (*account_add)(struct store *st, const struct account *u,
+	    int64_t *id);
+	/* By id when id > 0, else by login. */
+	enum perr (*account_get)(struct store *st, struct arena *a, int64_t id,
+	    const char *login, struct account *out);
+	/* Every account, by login, with its post count. */
+	enum perr (*account_list)(struct store *st, struct arena *a,
+	    struct account **out, size_t *n);
+	/* Sets name, role and pw_hash of u->id; a NULL field is left as it
+	 * is. A new pw_hash ends every session of the account. */
+	enum perr (*account_update)(struct store *st, const struct account *u);
+	/* Deletes the account and its sessions. Its posts go to reassign_to
+	 * (an existing account); with 0 an account that has posts is
+	 * P_CONFLICT. Its comments keep their text, without the link. */
+	enum perr (*account_delete)(struct store *st, int64_t id,
+	    int64_t reassign_to);
+	/* Records a session (and drops expired ones). */
+	enum perr (*session_add)(struct store *st, const char *token_hash,
+	    int64_t user_id, const char *csrf, const char *ip, int64_t now,
+	    int64_t expires);
+	/* The unexpired session with this token hash, with its account. */
+	enum perr (*session_get)(struct store *st, struct arena *a,
+	    const char *token_hash, int64_t now, struct session *out);
+	enum perr (*session_delete)(struct store *st, const char *token_hash);
+	/* Insert (p->id == 0) or update post p->id with every field, its
+	 * categories and tags (found by slug or created). When a post that
+	 * readers could see changes its day or slug, the old address is kept
+	 * as a redirect. P_CONFLICT if (day, slug) is taken. Sets *id. */
+	enum perr (*post_save)(struct store *st, const struct post *p,
+	    int64_t *id);
+	/* *taken = 1 if a post other than except_id has this slug (any day,
+	 * any status) or an old address of another post uses it. */
+	enum perr (*post_slug_taken)(struct store *st, const char *slug,
+	    int64_t except_id, int *taken);
+	/* Posts of every status, newest first; counts[] per enum pstatus of
+	 * everything matching the author (not status or search). */
+	enum perr (*post_list_admin)(struct store *st, struct arena *a,
+	    const struct post_admin_query *q, struct post **out, size_t *n,
+	    int64_t *total, int64_t counts[3]);
+	/* The post that used to live at /y/m/d/slug/, if any. */
+	enum perr (*post_redirect_find)(struct store *st, int y, int m, int d,
+	    const char *slug, int64_t *post_id);
+	/* Deletes a post with its comments and links. */
+	enum perr (*post_delete)(struct store *st, int64_t id);
+	/* Every category / tag there is, by name (for the editor). */
+	enum perr (*category_list_all)(struct store *st, struct arena *a,
+	    struct category **out, size_t *n);
+	enum perr (*tag_list_all)(struct store *st, struct arena *a,
+	    struct category **out, size_t *n);
+	/* The moderation queue, newest first; *total ignores offset/limit. */
+	enum perr (*comment_list_admin)(struct store *st, struct arena *a,
+	    const struct comment_admin_query *q, struct comment_row **out,
+	    size_t *n, int64_t *total);
+	/* Comments per enum cstatus (on post_author_id's posts if > 0). */
+	enum perr (*comment_counts)(struct store *st, int64_t post_author_id,
+	    int64_t counts[4]);
+	/* Back from spam or trash to the status it had before (pending if
+	 * unknown). P_CONFLICT if it is neither spam nor trash. */
+	enum perr (*comment_restore)(struct store *st, int64_t id);
+	/* Deletes a comment for good; its replies move up to its parent.
+	 * P_CONFLICT unless it is in spam or trash. */
+	enum perr (*comment_delete)(struct store *st, int64_t id);
+	/* A moderator's edit of c->id: author, email, url, body_md,
+	 * body_html; marks it moderator_edited. */
+	enum perr (*comment_edit)(struct store *st, const struct comment *c);
+	/* Stores an image (a second upload of the same bytes is P_OK). */
+	enum perr (*media_put)(struct store *st, const struct media *m);
+	enum perr (*media_get)(struct store *st, struct arena *a,
+	    const char *hash, int with_data, struct media *out);
+	/* Newest first, without data. */
+	enum perr (*media_list)(struct store *st, struct arena *a,
+	    int64_t offset, int64_t limit, struct media **out, size_t *n,
+	    int64_t *total);
+	enum perr (*media_delete)(struct store *st, const char *hash);
 };
 
 struct store {
@@ -159,5 +305,29 @@ extern const struct store_ops store_sqlite_ops;
 #define store_comment_list_status(st, ...) ((st)->ops->comment_list_status((st), __VA_ARGS__))
 #define store_comment_set_status(st, ...) ((st)->ops->comment_set_status((st), __VA_ARGS__))
 #define store_commenter_known(st, ...) ((st)->ops->commenter_known((st), __VA_ARGS__))
+#define store_account_add(st, ...) ((st)->ops->account_add((st), __VA_ARGS__))
+#define store_account_get(st, ...) ((st)->ops->account_get((st), __VA_ARGS__))
+#define store_account_list(st, ...) ((st)->ops->account_list((st), __VA_ARGS__))
+#define store_account_update(st, ...) ((st)->ops->account_update((st), __VA_ARGS__))
+#define store_account_delete(st, ...) ((st)->ops->account_delete((st), __VA_ARGS__))
+#define store_session_add(st, ...) ((st)->ops->session_add((st), __VA_ARGS__))
+#define store_session_get(st, ...) ((st)->ops->session_get((st), __VA_ARGS__))
+#define store_session_delete(st, ...) ((st)->ops->session_delete((st), __VA_ARGS__))
+#define store_post_save(st, ...) ((st)->ops->post_save((st), __VA_ARGS__))
+#define store_post_slug_taken(st, ...) ((st)->ops->post_slug_taken((st), __VA_ARGS__))
+#define store_post_list_admin(st, ...) ((st)->ops->post_list_admin((st), __VA_ARGS__))
+#define store_post_redirect_find(st, ...) ((st)->ops->post_redirect_find((st), __VA_ARGS__))
+#define store_post_delete(st, ...) ((st)->ops->post_delete((st), __VA_ARGS__))
+#define store_category_list_all(st, ...) ((st)->ops->category_list_all((st), __VA_ARGS__))
+#define store_tag_list_all(st, ...) ((st)->ops->tag_list_all((st), __VA_ARGS__))
+#define store_comment_list_admin(st, ...) ((st)->ops->comment_list_admin((st), __VA_ARGS__))
+#define store_comment_counts(st, ...) ((st)->ops->comment_counts((st), __VA_ARGS__))
+#define store_comment_restore(st, ...) ((st)->ops->comment_restore((st), __VA_ARGS__))
+#define store_comment_delete(st, ...) ((st)->ops->comment_delete((st), __VA_ARGS__))
+#define store_comment_edit(st, ...) ((st)->ops->comment_edit((st), __VA_ARGS__))
+#define store_media_put(st, ...) ((st)->ops->media_put((st), __VA_ARGS__))
+#define store_media_get(st, ...) ((st)->ops->media_get((st), __VA_ARGS__))
+#define store_media_list(st, ...) ((st)->ops->media_list((st), __VA_ARGS__))
+#define store_media_delete(st, ...) ((st)->ops->media_delete((st), __VA_ARGS__))
 
 #endif

@@ -312,10 +312,11 @@ class Server:
         return rep
 
     # -- CLI
-    def run_cli(self, *args, timeout=60):
+    def run_cli(self, *args, timeout=60, input_text=None):
         r = subprocess.run([self.binary] + list(args), capture_output=True,
                            env=child_env(), timeout=timeout,
-                           cwd=self.tmp or None)
+                           cwd=self.tmp or None,
+                           input=(input_text or "").encode("utf-8"))
         r.stdout = r.stdout.decode("utf-8", "replace")
         r.stderr = r.stderr.decode("utf-8", "replace")
         rep = sanitizer_report(r.stderr)

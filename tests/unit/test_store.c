@@ -1208,6 +1208,259 @@ test_threads_share_store(void **state)
 		    rows[i - 1].id < rows[i].id));
 }
 
+/* -------------------------------------------------------------------- */
+/* The admin side (issue 3). */
+
+static void
+test_accounts(void **state)
+{
+	struct fx *f = *state;
+	struct account u, got, *all;
+	size_t n;
+	int64_t id = 0;
+
+	memset(&u, 0, sizeof(u));
+	u.login = "dora";
+	u.name = "Dora";
+	u.role = "editor";
+	u.pw_hash = "$argon2id$fake";
+	assert_int_equal(store_account_add(f->st, &u, &id), P_OK);
+	assert_int_equal(store_account_add(f->st, &u, NULL), P_CONFLICT);
+	assert_int_equal(store_account_get(f->st, &f->a, id, NULL, &got), P_OK);
+	assert_string_equal(got.login, "dora");
+	assert_string_equal(got.role, "editor");
+	assert_string_equal(got.pw_hash, "$argon2id$fake");
+	assert_int_equal(store_account_get(f->st, &f->a, 0, "dora", &got), P_OK);
+	assert_int_equal(got.id, id);
+	assert_int_equal(store_account_get(f->st, &f->a, 0, "nobody", &got),
+	    P_NOTFOUND);
+	memset(&u, 0, sizeof(u));
+	u.id = id;
+	u.role = "admin"; /* name and hash left alone */
+	assert_int_equal(store_account_update(f->st, &u), P_OK);
+	assert_int_equal(store_account_get(f->st, &f->a, id, NULL, &got), P_OK);
+	assert_string_equal(got.role, "admin");
+	assert_string_equal(got.name, "Dora");
+	assert_string_equal(got.pw_hash, "$argon2id$fake");
+	assert_int_equal(store_account_list(f->st, &f->a, &all, &n), P_OK);
+	assert_int_equal(n, 3);
+	/* alice has a post: not deleted without a new owner. */
+	post_ok(f, "owned", T0);
+	assert_int_equal(store_account_delete(f->st, f->alice, 0), P_CONFLICT);
+	assert_int_equal(store_account_delete(f->st, f->alice, id), P_OK);
+	assert_int_equal(store_account_get(f->st, &f->a, 0, "dora", &got), P_OK);
+	assert_int_equal(got.nposts, 1);
+	assert_int_equal(store_account_delete(f->st, 999, 0), P_NOTFOUND);
+}
+
+static void
+test_sessions(void **state)
+{
+	struct fx *f = *state;
+	struct session s;
+	struct account u;
+
+	assert_int_equal(store_session_add(f->st, "h1", f->bob, "csrf1",
+	    "192.0.2.9", T0, T0 + 100), P_OK);
+	assert_int_equal(store_session_get(f->st, &f->a, "h1", T0 + 50, &s),
+	    P_OK);
+	assert_int_equal(s.user_id, f->bob);
+	assert_string_equal(s.csrf, "csrf1");
+	assert_string_equal(s.user.login, "bob");
+	/* Expired: gone. */
+	assert_int_equal(store_session_get(f->st, &f->a, "h1", T0 + 100, &s),
+	    P_NOTFOUND);
+	assert_int_equal(store_session_get(f->st, &f->a, "nope", T0, &s),
+	    P_NOTFOUND);
+	assert_int_equal(store_session_add(f->st, "h2", f->bob, "c2", "",
+	    T0, T0 + 100), P_OK);
+	assert_int_equal(store_session_delete(f->st, "h2"), P_OK);
+	assert_int_equal(store_session_get(f->st, &f->a, "h2", T0, &s),
+	    P_NOTFOUND);
+	/* A new password ends the account's sessions. */
+	assert_int_equal(store_session_add(f->st, "h3", f->bob, "c3", "",
+	    T0, T0 + 100), P_OK);
+	memset(&u, 0, sizeof(u));
+	u.id = f->bob;
+	u.pw_hash = "$argon2id$new";
+	assert_int_equal(store_account_update(f->st, &u), P_OK);
+	assert_int_equal(store_session_get(f->st, &f->a, "h3", T0, &s),
+	    P_NOTFOUND);
+}
+
+static void
+test_post_save_states_and_redirects(void **state)
+{
+	struct fx *f = *state;
+	struct category tags[2] = { { 0, "alpha", "Alpha" }, { 0, "beta",
+	    "Beta" } };
+	struct post p, got, *rows;
+	int64_t id = 0, rid = 0, counts[3], total;
+	struct post_admin_query q;
+	size_t n;
+	int taken;
+
+	memset(&p, 0, sizeof(p));
+	p.slug = "draft-one";
+	p.title = "Draft One";
+	p.author_id = f->alice;
+	p.published = T0;
+	p.status = PS_DRAFT;
+	p.body_md = "x";
+	p.tags = tags;
+	p.ntags = 2;
+	assert_int_equal(store_post_save(f->st, &p, &id), P_OK);
+	assert_int_equal(store_post_get(f->st, &f->a, id, &got), P_OK);
+	assert_int_equal(got.status, PS_DRAFT);
+	assert_int_equal(got.ntags, 2);
+	assert_string_equal(got.tags[0].name, "Alpha");
+	assert_true(got.modified > 0);
+	/* Drafts are not public. */
+	assert_int_equal(store_post_find(f->st, &f->a, 2024, 3, 15,
+	    "draft-one", &got), P_NOTFOUND);
+	/* A draft's slug change leaves no redirect... */
+	p.id = id;
+	p.slug = "draft-two";
+	assert_int_equal(store_post_save(f->st, &p, &id), P_OK);
+	assert_int_equal(store_post_redirect_find(f->st, 2024, 3, 15,
+	    "draft-one", &rid), P_NOTFOUND);
+	/* ...a published post's does. */
+	p.status = PS_PUBLISHED;
+	p.ntags = 1;
+	assert_int_equal(store_post_save(f->st, &p, &id), P_OK);
+	assert_int_equal(store_post_find(f->st, &f->a, 2024, 3, 15,
+	    "draft-two", &got), P_OK);
+	assert_int_equal(got.ntags, 1);
+	p.slug = "renamed";
+	assert_int_equal(store_post_save(f->st, &p, &id), P_OK);
+	assert_int_equal(store_post_redirect_find(f->st, 2024, 3, 15,
+	    "draft-two", &rid), P_OK);
+	assert_int_equal(rid, id);
+	assert_int_equal(store_post_slug_taken(f->st, "draft-two", 0, &taken),
+	    P_OK);
+	assert_true(taken);
+	assert_int_equal(store_post_slug_taken(f->st, "draft-two", id, &taken),
+	    P_OK);
+	assert_false(taken);
+	/* Moving back to an old address removes that redirect. */
+	p.slug = "draft-two";
+	assert_int_equal(store_post_save(f->st, &p, &id), P_OK);
+	assert_int_equal(store_post_redirect_find(f->st, 2024, 3, 15,
+	    "draft-two", &rid), P_NOTFOUND);
+	/* Scheduled = published in the future. */
+	p.id = 0;
+	p.slug = "later";
+	p.published = (int64_t)time(NULL) + 86400;
+	assert_int_equal(store_post_save(f->st, &p, &id), P_OK);
+	assert_int_equal(store_post_get(f->st, &f->a, id, &got), P_OK);
+	assert_int_equal(got.status, PS_SCHEDULED);
+	memset(&q, 0, sizeof(q));
+	q.status = -1;
+	assert_int_equal(store_post_list_admin(f->st, &f->a, &q, &rows, &n,
+	    &total, counts), P_OK);
+	assert_int_equal(total, 2);
+	assert_int_equal(counts[PS_PUBLISHED], 1);
+	assert_int_equal(counts[PS_SCHEDULED], 1);
+	q.search = "LATER";
+	assert_int_equal(store_post_list_admin(f->st, &f->a, &q, &rows, &n,
+	    &total, NULL), P_OK);
+	assert_int_equal(n, 1);
+	q.search = "%";
+	assert_int_equal(store_post_list_admin(f->st, &f->a, &q, &rows, &n,
+	    &total, NULL), P_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_post_delete(f->st, id), P_OK);
+	assert_int_equal(store_post_get(f->st, &f->a, id, &got), P_NOTFOUND);
+}
+
+static void
+test_comment_moderation_ops(void **state)
+{
+	struct fx *f = *state;
+	int64_t post = post_ok(f, "p", T0), a, b, counts[4], total;
+	struct comment_admin_query q;
+	struct comment_row *rows;
+	struct comment c;
+	size_t n;
+
+	a = comment_ok(f, post, 0, T0 + 1, CS_APPROVED);
+	b = comment_ok(f, post, a, T0 + 2, CS_APPROVED);
+	assert_int_equal(store_comment_restore(f->st, a), P_CONFLICT);
+	assert_int_equal(store_comment_delete(f->st, a), P_CONFLICT);
+	assert_int_equal(store_comment_set_status(f->st, a, CS_TRASH), P_OK);
+	assert_int_equal(n_approved(f, post), 1);
+	assert_int_equal(store_comment_restore(f->st, a), P_OK);
+	assert_int_equal(store_comment_get(f->st, &f->a, a, &c), P_OK);
+	assert_int_equal(c.status, CS_APPROVED);
+	assert_int_equal(n_approved(f, post), 2);
+	/* spam then trash: restore goes to what it was before both. */
+	assert_int_equal(store_comment_set_status(f->st, a, CS_SPAM), P_OK);
+	assert_int_equal(store_comment_set_status(f->st, a, CS_TRASH), P_OK);
+	assert_int_equal(store_comment_restore(f->st, a), P_OK);
+	assert_int_equal(store_comment_get(f->st, &f->a, a, &c), P_OK);
+	assert_int_equal(c.status, CS_APPROVED);
+	assert_int_equal(store_comment_counts(f->st, 0, counts), P_OK);
+	assert_int_equal(counts[CS_APPROVED], 2);
+	memset(&q, 0, sizeof(q));
+	q.status = CS_APPROVED;
+	assert_int_equal(store_comment_list_admin(f->st, &f->a, &q, &rows, &n,
+	    &total), P_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].post_title, "p");
+	q.post_author_id = f->bob; /* bob has no posts */
+	assert_int_equal(store_comment_list_admin(f->st, &f->a, &q, &rows, &n,
+	    &total), P_OK);
+	assert_int_equal(n, 0);
+	/* Delete forever: the reply moves up. */
+	assert_int_equal(store_comment_set_status(f->st, a, CS_TRASH), P_OK);
+	assert_int_equal(store_comment_delete(f->st, a), P_OK);
+	assert_int_equal(store_comment_get(f->st, &f->a, a, &c), P_NOTFOUND);
+	assert_int_equal(store_comment_get(f->st, &f->a, b, &c), P_OK);
+	assert_int_equal(c.parent_id, 0);
+	c.body_md = "edited";
+	c.body_html = "<p>edited</p>";
+	assert_int_equal(store_comment_edit(f->st, &c), P_OK);
+	assert_int_equal(store_comment_get(f->st, &f->a, b, &c), P_OK);
+	assert_true(c.moderator_edited);
+	assert_string_equal(c.body_md, "edited");
+}
+
+static void
+test_media(void **state)
+{
+	struct fx *f = *state;
+	static const unsigned char data[] = { 0x89, 'P', 'N', 'G', 0, 1, 2 };
+	struct media m, got, *all;
+	int64_t total;
+	size_t n;
+
+	memset(&m, 0, sizeof(m));
+	m.hash = "0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef";
+	m.type = "image/png";
+	m.name = "x.png";
+	m.size = sizeof(data);
+	m.width = 2;
+	m.height = 3;
+	m.user_id = f->alice;
+	m.data = data;
+	assert_int_equal(store_media_put(f->st, &m), P_OK);
+	assert_int_equal(store_media_put(f->st, &m), P_OK); /* same bytes */
+	assert_int_equal(store_media_get(f->st, &f->a, m.hash, 1, &got), P_OK);
+	assert_int_equal(got.size, sizeof(data));
+	assert_memory_equal(got.data, data, sizeof(data));
+	assert_string_equal(got.type, "image/png");
+	assert_int_equal(store_media_list(f->st, &f->a, 0, 10, &all, &n,
+	    &total), P_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(total, 1);
+	assert_null(all[0].data);
+	assert_int_equal(store_media_delete(f->st, m.hash), P_OK);
+	assert_int_equal(store_media_delete(f->st, m.hash), P_NOTFOUND);
+	m.hash = "short";
+	assert_int_equal(store_media_put(f->st, &m), P_BADINPUT);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -1245,6 +1498,11 @@ main(void)
 		T(test_odd_strings_round_trip),
 		T(test_two_handles),
 		T(test_threads_share_store),
+		T(test_accounts),
+		T(test_sessions),
+		T(test_post_save_states_and_redirects),
+		T(test_comment_moderation_ops),
+		T(test_media),
 	};
 
 	/* Days are UTC whatever the local zone: run far from UTC. */
