@@ -1151,3 +1151,11 @@ out:
 	free(copy.p);
 	return e;
 }
+
+enum perr
+md_plain_text(const char *src, size_t n, struct buf *out)
+{
+	/* Plain text is never longer than its source plus the replacement
+	 * characters for bad bytes, so this bound never cuts. */
+	return md_excerpt(src, n, SIZE_MAX / 4, out);
+}

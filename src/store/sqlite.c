@@ -28,6 +28,14 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
+/* Triggers that move the change clock on every kind of write to table t. */
+#define CLOCK_ON(t, ev) \
+	"CREATE TRIGGER " #t "_clock_" #ev " AFTER " #ev " ON " #t " BEGIN" \
+	"  UPDATE changes SET" \
+	"    at = max(at, CAST(strftime('%s', 'now') AS INTEGER)) WHERE id = 1;" \
+	"END;"
+#define CLOCK(t) CLOCK_ON(t, INSERT) CLOCK_ON(t, UPDATE) CLOCK_ON(t, DELETE)
+
 /*
  * Numbered migrations. PRAGMA user_version holds how many are applied;
  * open applies the missing ones in order, each in its own transaction.
@@ -146,6 +154,106 @@ static const char *const migrations[] = {
 	"  UPDATE posts SET n_approved = n_approved + 1"
 	"    WHERE id = NEW.post_id AND NEW.status = 'approved';"
 	"END;",
+
+	/* 2: tags; the search index; the site's change clock; plain text of
+	 * bodies; indexes for feeds and "newest comment". */
+	"CREATE TABLE tags ("
+	"  id INTEGER PRIMARY KEY,"
+	"  slug TEXT NOT NULL UNIQUE CHECK (slug <> ''),"
+	"  name TEXT NOT NULL"
+	") STRICT;"
+	"CREATE TABLE post_tags ("
+	"  post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+	"  tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (post_id, tag_id)"
+	") STRICT;"
+	"CREATE INDEX post_tags_tag ON post_tags (tag_id, post_id);"
+
+	/* Plain text made by the writer along with body_html; '' = not
+	 * given, and the index falls back to the Markdown source. */
+	"ALTER TABLE posts ADD COLUMN body_text TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE comments ADD COLUMN body_text TEXT NOT NULL DEFAULT '';"
+	/* A writer that changes the source without new plain text must not
+	 * leave the old words searchable: forget the stale text. */
+	"CREATE TRIGGER posts_text_stale AFTER UPDATE OF body_md ON posts"
+	"  WHEN NEW.body_md IS NOT OLD.body_md AND NEW.body_text <> ''"
+	"    AND NEW.body_text IS OLD.body_text BEGIN"
+	"  UPDATE posts SET body_text = '' WHERE id = NEW.id;"
+	"END;"
+	"CREATE TRIGGER comments_text_stale AFTER UPDATE OF body_md ON comments"
+	"  WHEN NEW.body_md IS NOT OLD.body_md AND NEW.body_text <> ''"
+	"    AND NEW.body_text IS OLD.body_text BEGIN"
+	"  UPDATE comments SET body_text = '' WHERE id = NEW.id;"
+	"END;"
+
+	/* "Newest approved comment" of a post, and the site's latest
+	 * comments feed, without scanning held ones. */
+	"CREATE INDEX comments_approved ON comments (post_id, created)"
+	"  WHERE status = 'approved';"
+	"CREATE INDEX comments_recent ON comments (created DESC, id DESC)"
+	"  WHERE status = 'approved';"
+
+	/* Full-text search over what the public may read: published posts
+	 * (rowid 2*id) and approved comments (rowid 2*id+1). unicode61 with
+	 * remove_diacritics 2 folds case and accents. Triggers keep it exact
+	 * in the writing transaction, whoever writes; whether a post is
+	 * visible yet (scheduled) is checked when searching. */
+	"CREATE VIRTUAL TABLE search_fts USING fts5("
+	"  title, body, who, post_id UNINDEXED,"
+	"  tokenize = 'unicode61 remove_diacritics 2');"
+	"CREATE TRIGGER posts_fts_ins AFTER INSERT ON posts"
+	"  WHEN NEW.status = 'publish' BEGIN"
+	"  INSERT INTO search_fts (rowid, title, body, who, post_id)"
+	"    VALUES (NEW.id * 2, NEW.title, CASE WHEN NEW.body_text <> ''"
+	"    THEN NEW.body_text ELSE NEW.body_md END, '', NEW.id);"
+	"END;"
+	"CREATE TRIGGER posts_fts_upd"
+	"  AFTER UPDATE OF title, body_md, body_text, status ON posts BEGIN"
+	"  DELETE FROM search_fts WHERE rowid = OLD.id * 2;"
+	"  INSERT INTO search_fts (rowid, title, body, who, post_id)"
+	"    SELECT NEW.id * 2, NEW.title, CASE WHEN NEW.body_text <> ''"
+	"    THEN NEW.body_text ELSE NEW.body_md END, '', NEW.id"
+	"    WHERE NEW.status = 'publish';"
+	"END;"
+	"CREATE TRIGGER posts_fts_del AFTER DELETE ON posts BEGIN"
+	"  DELETE FROM search_fts WHERE rowid = OLD.id * 2;"
+	"END;"
+	"CREATE TRIGGER comments_fts_ins AFTER INSERT ON comments"
+	"  WHEN NEW.status = 'approved' BEGIN"
+	"  INSERT INTO search_fts (rowid, title, body, who, post_id)"
+	"    VALUES (NEW.id * 2 + 1, '', CASE WHEN NEW.body_text <> ''"
+	"    THEN NEW.body_text ELSE NEW.body_md END, NEW.author, NEW.post_id);"
+	"END;"
+	"CREATE TRIGGER comments_fts_upd AFTER UPDATE OF status, body_md,"
+	"  body_text, author, post_id ON comments BEGIN"
+	"  DELETE FROM search_fts WHERE rowid = OLD.id * 2 + 1;"
+	"  INSERT INTO search_fts (rowid, title, body, who, post_id)"
+	"    SELECT NEW.id * 2 + 1, '', CASE WHEN NEW.body_text <> ''"
+	"    THEN NEW.body_text ELSE NEW.body_md END, NEW.author, NEW.post_id"
+	"    WHERE NEW.status = 'approved';"
+	"END;"
+	"CREATE TRIGGER comments_fts_del AFTER DELETE ON comments"
+	"  WHEN OLD.status = 'approved' BEGIN"
+	"  DELETE FROM search_fts WHERE rowid = OLD.id * 2 + 1;"
+	"END;"
+	"INSERT INTO search_fts (rowid, title, body, who, post_id)"
+	"  SELECT id * 2, title, body_md, '', id FROM posts"
+	"  WHERE status = 'publish';"
+	"INSERT INTO search_fts (rowid, title, body, who, post_id)"
+	"  SELECT id * 2 + 1, '', body_md, author, post_id FROM comments"
+	"  WHERE status = 'approved';"
+
+	/* When the content last changed, for HTTP's Last-Modified: every
+	 * write to a table pages show moves it, in the writing transaction
+	 * and whichever process writes. Never moves backwards. */
+	"CREATE TABLE changes ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  at INTEGER NOT NULL"
+	") STRICT;"
+	"INSERT INTO changes (id, at)"
+	"  VALUES (1, CAST(strftime('%s', 'now') AS INTEGER));"
+	CLOCK(posts) CLOCK(comments) CLOCK(categories) CLOCK(post_categories)
+	CLOCK(tags) CLOCK(post_tags) CLOCK(users),
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -170,11 +278,12 @@ enum qid {
 	Q_POST_SET_OPEN,
 	Q_POST_EXISTS,
 	Q_CAT_LIST,
-	/* Four variants each, indexed by LIST_BY_CAT | LIST_BY_AUTHOR. */
+	/* Eight variants each, indexed by LIST_BY_CAT | LIST_BY_AUTHOR |
+	 * LIST_BY_TAG. */
 	Q_LIST,
-	Q_LIST_END = Q_LIST + 3,
+	Q_LIST_END = Q_LIST + 7,
 	Q_COUNT,
-	Q_COUNT_END = Q_COUNT + 3,
+	Q_COUNT_END = Q_COUNT + 7,
 	Q_COMMENT_POST_OF,
 	Q_COMMENT_INSERT,
 	Q_COMMENT_GET,
@@ -182,34 +291,69 @@ enum qid {
 	Q_COMMENT_LIST_STATUS,
 	Q_COMMENT_SET_STATUS,
 	Q_COMMENTER_KNOWN,
+	Q_TAG_INSERT,
+	Q_TAG_GET,
+	Q_POST_TAG_LINK,
+	Q_POST_TAGS,
+	Q_LAST_CHANGE,
+	Q_SEARCH,
+	Q_SEARCH_COUNT,
+	Q_RECENT_ALL,
+	Q_RECENT_POST,
+	/* Indexed by enum archive_kind. */
+	Q_ARCH,
+	Q_ARCH_END = Q_ARCH + ARCH_MONTH,
 	Q__N
 };
 
 #define LIST_BY_CAT 1
 #define LIST_BY_AUTHOR 2
+#define LIST_BY_TAG 4
 
 /* Column order is what read_post() expects. A missing author (only
  * possible if someone edited the file by hand) gives "" not a lost post. */
 #define POST_SELECT \
 	"SELECT p.id, p.slug, p.title, p.author_id, u.login, u.name," \
 	" p.published, p.body_md, p.body_html, p.excerpt, p.image," \
-	" p.image_caption, p.comments_open, p.n_approved" \
+	" p.image_caption, p.comments_open, p.n_approved, p.body_text," \
+	" (SELECT max(c.created) FROM comments c WHERE c.post_id = p.id" \
+	" AND c.status = 'approved')" \
 	" FROM posts p LEFT JOIN users u ON u.id = p.author_id "
 #define POST_COUNT "SELECT count(*) FROM posts p "
 #define POST_COUNT_U POST_COUNT "JOIN users u ON u.id = p.author_id "
 /* What readers may see; post_get by id is not limited by this. */
-#define LISTED "WHERE p.status = 'publish' AND p.published <= :now "
+#define LISTED "WHERE p.status = 'publish' AND p.published <= :now" \
+	" AND p.published >= :from AND p.published < :until "
 #define BY_CAT \
 	"AND p.id IN (SELECT pc.post_id FROM post_categories pc" \
 	" JOIN categories c ON c.id = pc.category_id WHERE c.slug = :cat) "
 #define BY_AUTHOR "AND u.login = :author "
+#define BY_TAG \
+	"AND p.id IN (SELECT pt.post_id FROM post_tags pt" \
+	" JOIN tags t ON t.id = pt.tag_id WHERE t.slug = :tag) "
 #define PAGE "ORDER BY p.published DESC, p.id DESC LIMIT :limit OFFSET :offset"
 
 /* Column order is what read_comment() expects. */
 #define COMMENT_SELECT \
 	"SELECT id, post_id, parent_id, author, email, url, ip, commenter," \
-	" user_id, body_md, body_html, created, status, held_reason" \
+	" user_id, body_md, body_html, created, status, held_reason, body_text" \
 	" FROM comments "
+/* The same columns for a query that joins (comments c). */
+#define COMMENT_SELECT_C \
+	"SELECT c.id, c.post_id, c.parent_id, c.author, c.email, c.url, c.ip," \
+	" c.commenter, c.user_id, c.body_md, c.body_html, c.created, c.status," \
+	" c.held_reason, c.body_text FROM comments c "
+/* Newest publication or approved comment of post p. */
+#define LAST_ACTIVITY \
+	"max(p.published, coalesce((SELECT max(cm.created) FROM comments cm" \
+	" WHERE cm.post_id = p.id AND cm.status = 'approved'), 0))"
+#define VISIBLE "p.status = 'publish' AND p.published <= ?1 "
+/* Matches of ?1 on visible posts, of kind ?3 (-1 any, 0 posts, 1
+ * comments). */
+#define SEARCH_FROM \
+	" FROM search_fts f JOIN posts p ON p.id = f.post_id" \
+	" WHERE search_fts MATCH ?1 AND p.status = 'publish'" \
+	" AND p.published <= ?2 AND (?3 < 0 OR (f.rowid & 1) = ?3) "
 
 static const char *const qsql[Q__N] = {
 	[Q_BEGIN] = "BEGIN",
@@ -226,8 +370,9 @@ static const char *const qsql[Q__N] = {
 	[Q_USER_GET] = "SELECT id, login, name FROM users WHERE login = ?1",
 	[Q_POST_INSERT] = "INSERT INTO posts (slug, title, author_id,"
 	    " published, pub_day, body_md, body_html, excerpt, image,"
-	    " image_caption, comments_open) VALUES (?1, ?2, ?3, ?4,"
-	    " strftime('%Y-%m-%d', ?4, 'unixepoch'), ?5, ?6, ?7, ?8, ?9, ?10)",
+	    " image_caption, comments_open, body_text) VALUES (?1, ?2, ?3, ?4,"
+	    " strftime('%Y-%m-%d', ?4, 'unixepoch'), ?5, ?6, ?7, ?8, ?9, ?10,"
+	    " ?11)",
 	[Q_CAT_INSERT] = "INSERT INTO categories (slug, name) VALUES (?1, ?2)"
 	    " ON CONFLICT (slug) DO NOTHING",
 	[Q_CAT_GET] = "SELECT id, slug, name FROM categories WHERE slug = ?1",
@@ -253,16 +398,29 @@ static const char *const qsql[Q__N] = {
 	[Q_LIST + LIST_BY_AUTHOR] = POST_SELECT LISTED BY_AUTHOR PAGE,
 	[Q_LIST + LIST_BY_CAT + LIST_BY_AUTHOR] =
 	    POST_SELECT LISTED BY_CAT BY_AUTHOR PAGE,
+	[Q_LIST + LIST_BY_TAG] = POST_SELECT LISTED BY_TAG PAGE,
+	[Q_LIST + LIST_BY_TAG + LIST_BY_CAT] =
+	    POST_SELECT LISTED BY_CAT BY_TAG PAGE,
+	[Q_LIST + LIST_BY_TAG + LIST_BY_AUTHOR] =
+	    POST_SELECT LISTED BY_AUTHOR BY_TAG PAGE,
+	[Q_LIST + LIST_BY_TAG + LIST_BY_CAT + LIST_BY_AUTHOR] =
+	    POST_SELECT LISTED BY_CAT BY_AUTHOR BY_TAG PAGE,
 	[Q_COUNT + 0] = POST_COUNT LISTED,
 	[Q_COUNT + LIST_BY_CAT] = POST_COUNT LISTED BY_CAT,
 	[Q_COUNT + LIST_BY_AUTHOR] = POST_COUNT_U LISTED BY_AUTHOR,
 	[Q_COUNT + LIST_BY_CAT + LIST_BY_AUTHOR] =
 	    POST_COUNT_U LISTED BY_CAT BY_AUTHOR,
+	[Q_COUNT + LIST_BY_TAG] = POST_COUNT LISTED BY_TAG,
+	[Q_COUNT + LIST_BY_TAG + LIST_BY_CAT] = POST_COUNT LISTED BY_CAT BY_TAG,
+	[Q_COUNT + LIST_BY_TAG + LIST_BY_AUTHOR] =
+	    POST_COUNT_U LISTED BY_AUTHOR BY_TAG,
+	[Q_COUNT + LIST_BY_TAG + LIST_BY_CAT + LIST_BY_AUTHOR] =
+	    POST_COUNT_U LISTED BY_CAT BY_AUTHOR BY_TAG,
 	[Q_COMMENT_POST_OF] = "SELECT post_id FROM comments WHERE id = ?1",
 	[Q_COMMENT_INSERT] = "INSERT INTO comments (post_id, parent_id, author,"
 	    " email, url, ip, commenter, user_id, body_md, body_html, created,"
-	    " status, held_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-	    " ?10, ?11, ?12, ?13)",
+	    " status, held_reason, body_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+	    " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 	[Q_COMMENT_GET] = COMMENT_SELECT "WHERE id = ?1",
 	[Q_COMMENT_LIST_POST] = COMMENT_SELECT
 	    "WHERE post_id = ?1 ORDER BY created, id",
@@ -275,6 +433,56 @@ static const char *const qsql[Q__N] = {
 	/* status = 'approved' spelled out so the partial index applies. */
 	[Q_COMMENTER_KNOWN] = "SELECT 1 FROM comments WHERE status = 'approved'"
 	    " AND commenter = ?1 AND email = ?2 COLLATE NOCASE LIMIT 1",
+	[Q_TAG_INSERT] = "INSERT INTO tags (slug, name) VALUES (?1, ?2)"
+	    " ON CONFLICT (slug) DO NOTHING",
+	[Q_TAG_GET] = "SELECT id, slug, name FROM tags WHERE slug = ?1",
+	[Q_POST_TAG_LINK] = "INSERT INTO post_tags (post_id, tag_id)"
+	    " VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+	[Q_POST_TAGS] = "SELECT t.id, t.slug, t.name FROM post_tags pt"
+	    " JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = ?1"
+	    " ORDER BY t.name COLLATE NOCASE, t.name, t.id",
+	/* The newest visible publication comes off posts_published. */
+	[Q_LAST_CHANGE] = "SELECT max((SELECT at FROM changes WHERE id = 1),"
+	    " coalesce((SELECT published FROM posts WHERE status = 'publish'"
+	    " AND published <= ?1 ORDER BY published DESC LIMIT 1), 0))",
+	/* Title weighs most, then the commenter's name, then the body;
+	 * equal scores show the newest first. */
+	[Q_SEARCH] = "SELECT p.id, p.slug, p.title, p.published, u.login,"
+	    " u.name, p.n_approved, f.rowid, f.who, c.created,"
+	    " highlight(search_fts, 0, char(2), char(3)),"
+	    " snippet(search_fts, 1, char(2), char(3), '\xe2\x80\xa6', 24),"
+	    " CASE WHEN f.rowid & 1 THEN c.created ELSE p.published END AS d"
+	    " FROM search_fts f JOIN posts p ON p.id = f.post_id"
+	    " LEFT JOIN users u ON u.id = p.author_id"
+	    " LEFT JOIN comments c ON (f.rowid & 1) = 1 AND c.id = f.rowid / 2"
+	    " WHERE search_fts MATCH ?1 AND p.status = 'publish'"
+	    " AND p.published <= ?2 AND (?3 < 0 OR (f.rowid & 1) = ?3)"
+	    " ORDER BY bm25(search_fts, 10.0, 1.0, 2.0), d DESC, f.rowid DESC"
+	    " LIMIT ?4 OFFSET ?5",
+	[Q_SEARCH_COUNT] = "SELECT count(*)" SEARCH_FROM,
+	[Q_RECENT_ALL] = COMMENT_SELECT_C "JOIN posts p ON p.id = c.post_id"
+	    " WHERE c.status = 'approved' AND " VISIBLE
+	    "ORDER BY c.created DESC, c.id DESC LIMIT ?2",
+	[Q_RECENT_POST] = COMMENT_SELECT_C "JOIN posts p ON p.id = c.post_id"
+	    " WHERE c.post_id = ?3 AND c.status = 'approved' AND " VISIBLE
+	    "ORDER BY c.created DESC, c.id DESC LIMIT ?2",
+	[Q_ARCH + ARCH_CATEGORY] = "SELECT c.slug, c.name, count(*),"
+	    " max(" LAST_ACTIVITY ") FROM categories c"
+	    " JOIN post_categories pc ON pc.category_id = c.id"
+	    " JOIN posts p ON p.id = pc.post_id WHERE " VISIBLE
+	    "GROUP BY c.id ORDER BY c.name COLLATE NOCASE, c.name, c.id",
+	[Q_ARCH + ARCH_TAG] = "SELECT t.slug, t.name, count(*),"
+	    " max(" LAST_ACTIVITY ") FROM tags t"
+	    " JOIN post_tags pt ON pt.tag_id = t.id"
+	    " JOIN posts p ON p.id = pt.post_id WHERE " VISIBLE
+	    "GROUP BY t.id ORDER BY t.name COLLATE NOCASE, t.name, t.id",
+	[Q_ARCH + ARCH_AUTHOR] = "SELECT u.login, u.name, count(*),"
+	    " max(" LAST_ACTIVITY ") FROM posts p"
+	    " JOIN users u ON u.id = p.author_id WHERE " VISIBLE
+	    "GROUP BY u.id ORDER BY u.name COLLATE NOCASE, u.name, u.id",
+	[Q_ARCH + ARCH_MONTH] = "SELECT substr(p.pub_day, 1, 7) AS ym, "
+	    " substr(p.pub_day, 1, 7), count(*), max(" LAST_ACTIVITY ")"
+	    " FROM posts p WHERE " VISIBLE "GROUP BY ym ORDER BY ym DESC",
 };
 
 struct sstore {
@@ -504,6 +712,8 @@ read_post(struct arena *a, sqlite3_stmt *s, struct post *p)
 	p->image_caption = col_str(a, s, 11);
 	p->comments_open = sqlite3_column_int64(s, 12) != 0;
 	p->n_approved = sqlite3_column_int64(s, 13);
+	p->body_text = col_str(a, s, 14);
+	p->last_comment = sqlite3_column_int64(s, 15); /* NULL reads as 0 */
 }
 
 static void
@@ -529,14 +739,16 @@ read_comment(struct arena *a, sqlite3_stmt *s, struct comment *c)
 	status = cstatus_parse((const char *)sqlite3_column_text(s, 12));
 	c->status = status < 0 ? CS_PENDING : (enum cstatus)status;
 	c->held_reason = col_str(a, s, 13);
+	c->body_text = col_str(a, s, 14);
 }
 
-/* Fills p->cats, ordered by name. */
+/* Fills p->cats and p->tags, each ordered by name. */
 static enum perr
 load_cats(struct sstore *st, struct arena *a, struct post *p)
 {
 	sqlite3_stmt *s = st->stmt[Q_POST_CATS];
 	struct category *cats = NULL;
+	struct tag *tags = NULL;
 	size_t n = 0, cap = 0;
 	enum perr e = P_OK;
 	int rc = SQLITE_OK;
@@ -554,9 +766,30 @@ load_cats(struct sstore *st, struct arena *a, struct post *p)
 	if (rc != SQLITE_DONE)
 		e = dberr(st, rc, sqlite3_sql(s));
 	done(s);
+	if (e != P_OK)
+		return e;
+	p->cats = cats;
+	p->ncats = n;
+
+	s = st->stmt[Q_POST_TAGS];
+	n = cap = 0;
+	rc = SQLITE_OK;
+	bind_int(s, 1, p->id, &rc);
+	if (rc != SQLITE_OK)
+		return bind_fail(st, s, rc);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		tags = grow(a, tags, n, &cap, sizeof(*tags));
+		tags[n].id = sqlite3_column_int64(s, 0);
+		tags[n].slug = col_str(a, s, 1);
+		tags[n].name = col_str(a, s, 2);
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		e = dberr(st, rc, sqlite3_sql(s));
+	done(s);
 	if (e == P_OK) {
-		p->cats = cats;
-		p->ncats = n;
+		p->tags = tags;
+		p->ntags = n;
 	}
 	return e;
 }
@@ -918,24 +1151,26 @@ sqlite_user_get(struct store *base, struct arena *a, const char *login,
 	return e;
 }
 
-/* Finds or creates the category and links it to post_id. */
+/* Finds or creates the category (or tag: the Q_TAG_* statements) by slug
+ * and links it to post_id. */
 static enum perr
-link_category(struct sstore *st, int64_t post_id, const struct category *c)
+link_term(struct sstore *st, int64_t post_id, const char *slug,
+    const char *name, int ins, int get, int link)
 {
 	sqlite3_stmt *s;
 	int64_t cat_id;
 	enum perr e;
 	int rc = SQLITE_OK;
 
-	s = st->stmt[Q_CAT_INSERT];
-	bind_text(s, 1, c->slug, &rc);
-	bind_text(s, 2, c->name && *c->name ? c->name : c->slug, &rc);
+	s = st->stmt[ins];
+	bind_text(s, 1, slug, &rc);
+	bind_text(s, 2, name && *name ? name : slug, &rc);
 	e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc);
 	if (e != P_OK)
 		return e;
 
-	s = st->stmt[Q_CAT_GET];
-	bind_text(s, 1, c->slug, &rc);
+	s = st->stmt[get];
+	bind_text(s, 1, slug, &rc);
 	if (rc != SQLITE_OK)
 		return bind_fail(st, s, rc);
 	if ((e = step_row(st, s)) != P_OK)
@@ -943,7 +1178,7 @@ link_category(struct sstore *st, int64_t post_id, const struct category *c)
 	cat_id = sqlite3_column_int64(s, 0);
 	done(s);
 
-	s = st->stmt[Q_POST_CAT_LINK];
+	s = st->stmt[link];
 	bind_int(s, 1, post_id, &rc);
 	bind_int(s, 2, cat_id, &rc);
 	return rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc);
@@ -972,6 +1207,11 @@ sqlite_post_add(struct store *base, const struct post *p, int64_t *id)
 	for (i = 0; i < p->ncats; i++)
 		if (p->cats[i].slug == NULL || *p->cats[i].slug == '\0')
 			return P_BADINPUT;
+	if (p->ntags > 0 && p->tags == NULL)
+		return P_BADINPUT;
+	for (i = 0; i < p->ntags; i++)
+		if (p->tags[i].slug == NULL || *p->tags[i].slug == '\0')
+			return P_BADINPUT;
 
 	pthread_mutex_lock(&st->mu);
 	if ((e = tx_begin(st, 1)) != P_OK)
@@ -986,6 +1226,7 @@ sqlite_post_add(struct store *base, const struct post *p, int64_t *id)
 	bind_text(s, 8, p->image, &rc);
 	bind_text(s, 9, p->image_caption, &rc);
 	bind_int(s, 10, p->comments_open != 0, &rc);
+	bind_text(s, 11, p->body_text, &rc);
 	/* A UTC day outside 0000..9999 makes pub_day NULL: P_BADINPUT. An
 	 * unknown author fails the foreign key: P_BADINPUT. */
 	e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc);
@@ -993,7 +1234,14 @@ sqlite_post_add(struct store *base, const struct post *p, int64_t *id)
 		goto out;
 	post_id = sqlite3_last_insert_rowid(st->db);
 	for (i = 0; i < p->ncats; i++)
-		if ((e = link_category(st, post_id, &p->cats[i])) != P_OK)
+		if ((e = link_term(st, post_id, p->cats[i].slug,
+		    p->cats[i].name, Q_CAT_INSERT, Q_CAT_GET,
+		    Q_POST_CAT_LINK)) != P_OK)
+			goto out;
+	for (i = 0; i < p->ntags; i++)
+		if ((e = link_term(st, post_id, p->tags[i].slug,
+		    p->tags[i].name, Q_TAG_INSERT, Q_TAG_GET,
+		    Q_POST_TAG_LINK)) != P_OK)
 			goto out;
 	if ((e = tx_commit(st)) != P_OK)
 		goto out;
@@ -1077,6 +1325,9 @@ bind_query(sqlite3_stmt *s, const struct post_query *q, int64_t now,
 	bind_named_int(s, ":now", now, rc);
 	bind_named_text(s, ":cat", q->category_slug, rc);
 	bind_named_text(s, ":author", q->author_login, rc);
+	bind_named_text(s, ":tag", q->tag_slug, rc);
+	bind_named_int(s, ":from", q->from ? q->from : INT64_MIN, rc);
+	bind_named_int(s, ":until", q->until ? q->until : INT64_MAX, rc);
 	/* LIMIT -1 is SQLite for no limit. */
 	bind_named_int(s, ":limit", q->limit > 0 ? q->limit : -1, rc);
 	bind_named_int(s, ":offset", q->offset, rc);
@@ -1109,6 +1360,8 @@ sqlite_post_list(struct store *base, struct arena *a,
 		variant |= LIST_BY_CAT;
 	if (q->author_login)
 		variant |= LIST_BY_AUTHOR;
+	if (q->tag_slug)
+		variant |= LIST_BY_TAG;
 
 	pthread_mutex_lock(&st->mu);
 	if ((e = tx_begin(st, 0)) != P_OK)
@@ -1324,6 +1577,7 @@ sqlite_comment_add(struct store *base, const struct comment *c, int64_t *id)
 	bind_int(s, 11, c->created, &rc);
 	bind_text(s, 12, cstatus_str(c->status), &rc);
 	bind_text(s, 13, c->held_reason, &rc);
+	bind_text(s, 14, c->body_text, &rc);
 	/* n_approved is updated by trigger inside this transaction. */
 	e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc);
 	if (e != P_OK)
@@ -1486,6 +1740,310 @@ out:
 	return e;
 }
 
+/* -------------------------------------------------------------------- */
+/* Tags, the change clock, search, feeds' comments, archives. */
+
+static enum perr
+sqlite_tag_get(struct store *base, struct arena *a, const char *slug,
+    struct tag *out)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s = st->stmt[Q_TAG_GET];
+	enum perr e;
+	int rc = SQLITE_OK;
+
+	if (slug == NULL || out == NULL)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	bind_text(s, 1, slug, &rc);
+	if (rc != SQLITE_OK) {
+		e = bind_fail(st, s, rc);
+		goto out;
+	}
+	if ((e = step_row(st, s)) != P_OK)
+		goto out;
+	out->id = sqlite3_column_int64(s, 0);
+	out->slug = col_str(a, s, 1);
+	out->name = col_str(a, s, 2);
+	done(s);
+out:
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_last_change(struct store *base, int64_t now, int64_t *at)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s = st->stmt[Q_LAST_CHANGE];
+	enum perr e;
+	int rc = SQLITE_OK;
+
+	if (at == NULL)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	bind_int(s, 1, now, &rc);
+	if (rc != SQLITE_OK) {
+		e = bind_fail(st, s, rc);
+		goto out;
+	}
+	if ((e = step_row(st, s)) != P_OK) {
+		if (e == P_NOTFOUND) /* max() always answers */
+			e = P_IO;
+		goto out;
+	}
+	*at = sqlite3_column_int64(s, 0);
+	done(s);
+out:
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+/* Words kept from a query whose syntax FTS5 refused. */
+#define SEARCH_MAX_WORDS 32
+
+static int
+word_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+}
+
+/* FTS5's operators, which in broken syntax are the reader's attempt at
+ * one, not words they look for. */
+static int
+is_operator(const char *w, size_t n)
+{
+	return (n == 3 && (!strncmp(w, "AND", 3) || !strncmp(w, "NOT", 3))) ||
+	    (n == 2 && !strncmp(w, "OR", 2)) ||
+	    (n == 4 && !strncmp(w, "NEAR", 4));
+}
+
+/* The words of s as an FTS5 query of quoted strings, all required: what
+ * a reader meant when the text is not valid query syntax. Operators are
+ * dropped unless nothing else is left. Quotes never survive into a word,
+ * so the quoting is exact. "" if s has no word. */
+static char *
+plain_words(struct arena *a, const char *s, int keep_ops)
+{
+	size_t n = strlen(s), o = 0, words = 0, len;
+	char *out = arena_alloc(a, n * 3 + 1);
+	const unsigned char *p = (const unsigned char *)s, *w;
+
+	while (*p && words < SEARCH_MAX_WORDS) {
+		while (*p && !word_byte(*p))
+			p++;
+		if (*p == '\0')
+			break;
+		for (w = p; *p && word_byte(*p); p++)
+			;
+		len = (size_t)(p - w);
+		if (!keep_ops && is_operator((const char *)w, len))
+			continue;
+		if (o)
+			out[o++] = ' ';
+		out[o++] = '"';
+		memcpy(out + o, w, len);
+		o += len;
+		out[o++] = '"';
+		words++;
+	}
+	out[o] = '\0';
+	if (o == 0 && !keep_ops)
+		return plain_words(a, s, 1);
+	return out;
+}
+
+/*
+ * One attempt with match as the FTS5 query. *syntax = 1 (and nothing
+ * logged) when SQLite refuses the query text itself: an FTS5 syntax
+ * error, an unknown column or special query are all SQLITE_ERROR at the
+ * first step; any other failure is a real error.
+ */
+static enum perr
+search_try(struct sstore *st, struct arena *a, const char *match,
+    const struct search_query *q, int64_t now, struct search_hit **out,
+    size_t *n, int64_t *total, int *syntax)
+{
+	sqlite3_stmt *s = st->stmt[Q_SEARCH_COUNT];
+	struct search_hit *rows = NULL;
+	size_t nrows = 0, cap = 0;
+	int64_t kind = q->kind == SEARCH_POSTS ? 0 :
+	    q->kind == SEARCH_COMMENTS ? 1 : -1, count;
+	enum perr e = P_OK;
+	int rc = SQLITE_OK;
+
+	*syntax = 0;
+	bind_text(s, 1, match, &rc);
+	bind_int(s, 2, now, &rc);
+	bind_int(s, 3, kind, &rc);
+	if (rc != SQLITE_OK)
+		return bind_fail(st, s, rc);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		if ((rc & 0xff) == SQLITE_ERROR) {
+			*syntax = 1;
+			done(s);
+			return P_BADINPUT;
+		}
+		e = rc == SQLITE_DONE ? P_IO : dberr(st, rc, sqlite3_sql(s));
+		done(s);
+		return e;
+	}
+	count = sqlite3_column_int64(s, 0);
+	done(s);
+
+	s = st->stmt[Q_SEARCH];
+	rc = SQLITE_OK;
+	bind_text(s, 1, match, &rc);
+	bind_int(s, 2, now, &rc);
+	bind_int(s, 3, kind, &rc);
+	bind_int(s, 4, q->limit > 0 ? q->limit : -1, &rc);
+	bind_int(s, 5, q->offset, &rc);
+	if (rc != SQLITE_OK)
+		return bind_fail(st, s, rc);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct search_hit *h;
+		int64_t rowid;
+
+		rows = grow(a, rows, nrows, &cap, sizeof(*rows));
+		h = &rows[nrows++];
+		memset(h, 0, sizeof(*h));
+		h->post.id = sqlite3_column_int64(s, 0);
+		h->post.slug = col_str(a, s, 1);
+		h->post.title = col_str(a, s, 2);
+		h->post.published = sqlite3_column_int64(s, 3);
+		h->post.author_login = col_str(a, s, 4);
+		h->post.author_name = col_str(a, s, 5);
+		h->post.n_approved = sqlite3_column_int64(s, 6);
+		h->post.body_md = h->post.body_html = h->post.excerpt = "";
+		h->post.image = h->post.image_caption = h->post.body_text = "";
+		rowid = sqlite3_column_int64(s, 7);
+		h->comment_id = (rowid & 1) ? rowid / 2 : 0;
+		h->who = h->comment_id ? col_str(a, s, 8) : "";
+		h->date = h->comment_id ? sqlite3_column_int64(s, 9) :
+		    h->post.published;
+		h->title = h->comment_id ? h->post.title : col_str(a, s, 10);
+		h->snippet = col_str(a, s, 11);
+	}
+	if (rc != SQLITE_DONE)
+		e = dberr(st, rc, sqlite3_sql(s));
+	done(s);
+	if (e == P_OK) {
+		*out = rows;
+		*n = nrows;
+		if (total)
+			*total = count;
+	}
+	return e;
+}
+
+/* The query as written first; if its syntax is refused, its words. Both
+ * attempts read in one transaction so count and page agree. */
+static enum perr
+sqlite_search(struct store *base, struct arena *a,
+    const struct search_query *q, struct search_hit **out, size_t *n,
+    int64_t *total)
+{
+	struct sstore *st = sstore(base);
+	int64_t now = (int64_t)time(NULL);
+	const char *words;
+	enum perr e;
+	int syntax;
+
+	if (q == NULL || out == NULL || n == NULL || q->text == NULL ||
+	    q->offset < 0 || q->limit < 0)
+		return P_BADINPUT;
+	*out = NULL;
+	*n = 0;
+	if (total)
+		*total = 0;
+	words = plain_words(a, q->text, 0);
+	if (*words == '\0')
+		return P_OK;
+	pthread_mutex_lock(&st->mu);
+	if ((e = tx_begin(st, 0)) != P_OK)
+		goto out;
+	e = search_try(st, a, q->text, q, now, out, n, total, &syntax);
+	if (syntax)
+		e = search_try(st, a, words, q, now, out, n, total, &syntax);
+	if (syntax) /* quoted words are always valid syntax */
+		e = P_IO;
+	if (e == P_OK)
+		e = tx_commit(st);
+out:
+	if (e != P_OK) {
+		tx_abort(st);
+		*out = NULL;
+		*n = 0;
+	}
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_comment_list_recent(struct store *base, struct arena *a,
+    int64_t post_id, int64_t limit, struct comment **out, size_t *n)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s;
+	enum perr e;
+	int rc = SQLITE_OK;
+
+	if (out == NULL || n == NULL || limit < 0 || post_id < 0)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	s = st->stmt[post_id ? Q_RECENT_POST : Q_RECENT_ALL];
+	bind_int(s, 1, (int64_t)time(NULL), &rc);
+	bind_int(s, 2, limit > 0 ? limit : -1, &rc);
+	if (post_id)
+		bind_int(s, 3, post_id, &rc);
+	e = rc == SQLITE_OK ? comment_rows(st, a, s, out, n) :
+	    bind_fail(st, s, rc);
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_archive_list(struct store *base, struct arena *a,
+    enum archive_kind k, struct archive **out, size_t *n)
+{
+	struct sstore *st = sstore(base);
+	struct archive *rows = NULL;
+	size_t nrows = 0, cap = 0;
+	sqlite3_stmt *s;
+	enum perr e = P_OK;
+	int rc = SQLITE_OK;
+
+	if (out == NULL || n == NULL || (unsigned)k > ARCH_MONTH)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	s = st->stmt[Q_ARCH + k];
+	bind_int(s, 1, (int64_t)time(NULL), &rc);
+	if (rc != SQLITE_OK) {
+		e = bind_fail(st, s, rc);
+		goto out;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rows = grow(a, rows, nrows, &cap, sizeof(*rows));
+		rows[nrows].key = col_str(a, s, 0);
+		rows[nrows].name = col_str(a, s, 1);
+		rows[nrows].count = sqlite3_column_int64(s, 2);
+		rows[nrows].lastmod = sqlite3_column_int64(s, 3);
+		nrows++;
+	}
+	if (rc != SQLITE_DONE)
+		e = dberr(st, rc, sqlite3_sql(s));
+	done(s);
+	if (e == P_OK) {
+		*out = rows;
+		*n = nrows;
+	}
+out:
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = store_open_sqlite,
@@ -1507,4 +2065,9 @@ const struct store_ops store_sqlite_ops = {
 	.comment_list_status = sqlite_comment_list_status,
 	.comment_set_status = sqlite_comment_set_status,
 	.commenter_known = sqlite_commenter_known,
+	.tag_get = sqlite_tag_get,
+	.last_change = sqlite_last_change,
+	.search = sqlite_search,
+	.comment_list_recent = sqlite_comment_list_recent,
+	.archive_list = sqlite_archive_list,
 };

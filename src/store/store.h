@@ -27,6 +27,13 @@ struct category {
 	const char *name;
 };
 
+/* Same shape as a category; a separate type so the two are not mixed. */
+struct tag {
+	int64_t id;
+	const char *slug;
+	const char *name;
+};
+
 struct user {
 	int64_t id;
 	const char *login; /* slug-shaped; used in /author/LOGIN/ */
@@ -50,6 +57,14 @@ struct post {
 	int64_t n_approved;        /* approved comments (read only) */
 	struct category *cats;     /* arena-owned array */
 	size_t ncats;
+	struct tag *tags;          /* arena-owned array, by name; found by
+	                            * slug or created on post_add */
+	size_t ntags;
+	/* Plain text of the body (no markup) for the search index, made by
+	 * the writer with the HTML; "" or NULL = index body_md instead. */
+	const char *body_text;
+	int64_t last_comment;      /* newest approved comment, 0 if none
+	                            * (read only) */
 };
 
 struct comment {
@@ -67,6 +82,8 @@ struct comment {
 	int64_t created;       /* unix seconds, UTC */
 	enum cstatus status;
 	const char *held_reason; /* why it was held or spammed, "" if not */
+	/* Plain text of the body for the search index, as for posts. */
+	const char *body_text;
 };
 
 struct post_query {
@@ -74,6 +91,49 @@ struct post_query {
 	const char *author_login;  /* NULL = any */
 	int64_t offset;
 	int64_t limit;
+	const char *tag_slug;      /* NULL = any */
+	int64_t from, until;       /* published in [from, until); 0 = open */
+};
+
+/* Search (the search op). The index holds published articles and
+ * approved comments only; a comment leaves it in the transaction that
+ * changes its status, text or existence. Text is folded for case and
+ * accents ("cafe" finds "Café"). */
+enum search_kind { SEARCH_ALL = 0, SEARCH_POSTS, SEARCH_COMMENTS };
+
+/* Bytes put around matched words in search_hit.title and .snippet. Stored
+ * text never holds them (C0 controls are refused on input). */
+#define SEARCH_MARK_ON "\x02"
+#define SEARCH_MARK_OFF "\x03"
+
+struct search_query {
+	const char *text; /* FTS5 syntax ("night train", "tram*", a OR b);
+	                   * malformed syntax is retried as plain words */
+	enum search_kind kind;
+	int64_t offset;
+	int64_t limit;
+};
+
+struct search_hit {
+	/* The article the hit is in: id, slug, title, published,
+	 * author_login, author_name and n_approved (no bodies). */
+	struct post post;
+	int64_t comment_id;   /* 0 = the article itself matched */
+	const char *who;      /* commenter's name ("" for articles) */
+	int64_t date;         /* published, or the comment's created */
+	const char *title;    /* article title, matches marked */
+	const char *snippet;  /* text around the matches, marked */
+};
+
+/* Archives for sitemaps: one row per category, tag, author or month that
+ * has listed posts. */
+enum archive_kind { ARCH_CATEGORY, ARCH_TAG, ARCH_AUTHOR, ARCH_MONTH };
+
+struct archive {
+	const char *key;  /* slug, login, or "YYYY-MM" */
+	const char *name; /* display name ("YYYY-MM" for months) */
+	int64_t count;    /* listed posts */
+	int64_t lastmod;  /* newest publication or approved comment there */
 };
 
 struct store;
@@ -130,6 +190,26 @@ struct store_ops {
 	 * this e-mail (case-insensitive). */
 	enum perr (*commenter_known)(struct store *st, const char *commenter,
 	    const char *email, int *known);
+	/* --- feeds, search, archives (issue 5) --- */
+	enum perr (*tag_get)(struct store *st, struct arena *a,
+	    const char *slug, struct tag *out);
+	/* Newest of: any write to posts, comments, categories, tags or users
+	 * (kept by triggers, so every writer counts, the CLI included), and
+	 * the newest listed publication at or before now. Unix seconds. */
+	enum perr (*last_change)(struct store *st, int64_t now, int64_t *at);
+	/* Ranked hits (best first) for q; *total = all hits. A query with no
+	 * words gives none. Never fails for the query's syntax. */
+	enum perr (*search)(struct store *st, struct arena *a,
+	    const struct search_query *q, struct search_hit **out, size_t *n,
+	    int64_t *total);
+	/* Approved comments on listed posts, newest first; post_id 0 = every
+	 * post. limit 0 = no limit. */
+	enum perr (*comment_list_recent)(struct store *st, struct arena *a,
+	    int64_t post_id, int64_t limit, struct comment **out, size_t *n);
+	/* Archives of one kind that have listed posts: categories, tags and
+	 * authors by name, months newest first. */
+	enum perr (*archive_list)(struct store *st, struct arena *a,
+	    enum archive_kind k, struct archive **out, size_t *n);
 };
 
 struct store {
@@ -159,5 +239,10 @@ extern const struct store_ops store_sqlite_ops;
 #define store_comment_list_status(st, ...) ((st)->ops->comment_list_status((st), __VA_ARGS__))
 #define store_comment_set_status(st, ...) ((st)->ops->comment_set_status((st), __VA_ARGS__))
 #define store_commenter_known(st, ...) ((st)->ops->commenter_known((st), __VA_ARGS__))
+#define store_tag_get(st, ...) ((st)->ops->tag_get((st), __VA_ARGS__))
+#define store_last_change(st, ...) ((st)->ops->last_change((st), __VA_ARGS__))
+#define store_search(st, ...) ((st)->ops->search((st), __VA_ARGS__))
+#define store_comment_list_recent(st, ...) ((st)->ops->comment_list_recent((st), __VA_ARGS__))
+#define store_archive_list(st, ...) ((st)->ops->archive_list((st), __VA_ARGS__))
 
 #endif
