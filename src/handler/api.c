@@ -68,6 +68,7 @@ json_done(struct resp *rs)
 	rs->status = 200;
 	rs->content_type = "application/json";
 	resp_header(rs, "Access-Control-Allow-Origin", "*");
+	resp_header(rs, "Cache-Control", CACHE_API);
 	buf_putc(&rs->body, '\n');
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../auth/sign.h"
 #include "../base/embed.h"
@@ -100,7 +101,19 @@ app_open(struct app *app, const char *site_dir, char *err, size_t errsz)
 		return e;
 	css_version(app);
 	app->rl = ratelimit_new(app->conf.rate_per_minute);
+	app->started = (int64_t)time(NULL);
 	return P_OK;
+}
+
+/* A store that cannot answer gives "now": never a false "not modified". */
+int64_t
+app_last_modified(struct app *app, struct req *rq)
+{
+	int64_t now = (int64_t)time(NULL), at;
+
+	if (store_last_change(app->store, now, &at) != P_OK)
+		return now;
+	return at > app->started ? at : app->started;
 }
 
 void

@@ -26,6 +26,7 @@ struct app {
 	const char *site_dir;
 	char css_url[64];         /* /theme/style.css?v=HASH */
 	int secure_cookies;       /* base_url is https */
+	int64_t started;          /* unix seconds when app_open() ran */
 };
 
 enum req_method { M_GET, M_HEAD, M_POST, M_OTHER };
@@ -56,6 +57,15 @@ struct resp {
 	size_t nheaders;
 	const char *hname[RESP_MAX_HEADERS];
 	const char *hval[RESP_MAX_HEADERS];
+	/* Validators: http/encode.c adds ETag, Last-Modified, Vary and the
+	 * content coding to every 200 answer to GET/HEAD and answers 304
+	 * itself. last_modified: unix seconds of the newest change the body
+	 * shows; 0 = app_last_modified(); -1 = send none. */
+	int64_t last_modified;
+	/* Bytes of body that differ on every render without changing what
+	 * it means (the comment form's signed timestamp). Left out of the
+	 * validator, which is then weak (W/"..."). NULL if none. */
+	const char *volatile_part;
 };
 
 /* Add a response header (arena or static strings). Extra ones past
@@ -83,6 +93,11 @@ void h_media(struct app *app, struct req *rq, struct resp *rs,
 void h_error(struct app *app, struct req *rq, struct resp *rs, int status,
     const char *message);
 void h_redirect(struct resp *rs, int status, const char *location);
+
+/* When anything a page may show last changed (unix seconds): the newest
+ * write to the site's content, the newest publication that has become
+ * visible, and the server's start (config and theme). handler/app.c. */
+int64_t app_last_modified(struct app *app, struct req *rq);
 
 /* App lifetime (handler/app.c): load config, open store, compile theme. */
 enum perr app_open(struct app *app, const char *site_dir, char *err,

@@ -14,6 +14,18 @@ struct tval *page_ctx(struct app *app, struct req *rq, const char *title);
 void page_render(struct app *app, struct req *rq, struct resp *rs,
     const char *name, struct tval *ctx);
 
+/* Cache-Control per kind of page. Pages that take comments revalidate
+ * every time (a 304 is cheap); listings and the API may be a minute old
+ * (a new comment's count shows within that); feeds, which readers poll,
+ * five minutes; files named by their content's hash, forever. */
+#define CACHE_ARTICLE "no-cache"
+#define CACHE_ARTICLE_PERSONAL "private, no-cache"
+#define CACHE_LISTING "public, max-age=60"
+#define CACHE_API "public, max-age=60"
+#define CACHE_FEED "public, max-age=300"
+#define CACHE_SITE_FILES "public, max-age=3600"
+#define CACHE_IMMUTABLE "public, max-age=31536000, immutable"
+
 /* Site-relative URLs, arena-owned. */
 const char *url_post(struct arena *a, const struct post *p);
 const char *url_category(struct arena *a, const char *slug);

@@ -101,6 +101,7 @@ listing(struct app *app, struct req *rq, struct resp *rs,
 		tv_str(ctx, "newer_url", arena_printf(rq->a, "%spage/%lld/",
 		    base, (long long)page - 1));
 	page_render(app, rq, rs, "front", ctx);
+	resp_header(rs, "Cache-Control", CACHE_LISTING);
 }
 
 void
@@ -230,6 +231,8 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 	int64_t now = (int64_t)time(NULL), parent = 0;
 	const struct comment *pc = NULL;
 	struct form_in pre;
+	const char *ts = NULL;
+	int personal = viewer != NULL;
 	enum perr e;
 
 	if ((e = store_comment_list_post(app->store, rq->a, p->id, &cs, &n)) !=
@@ -275,6 +278,8 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 			    &pre.url);
 			pre.text = "";
 			f = &pre;
+			if (*pre.author || *pre.email || *pre.url)
+				personal = 1;
 		}
 		form = tv_obj(rq->a);
 		tv_str(form, "action", "/comments");
@@ -289,14 +294,23 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 		tv_str(form, "email", f->email);
 		tv_str(form, "website", f->url);
 		tv_str(form, "text", f->text);
-		tv_str(form, "ts", sign_make(rq->a, app->key, arena_printf(
-		    rq->a, "t%lld", (long long)now)));
+		ts = sign_make(rq->a, app->key, arena_printf(rq->a, "t%lld",
+		    (long long)now));
+		tv_str(form, "ts", ts);
 		if (f->error)
 			tv_str(form, "error", f->error);
 		tv_int(form, "max_len", app->conf.max_length);
 		tv_put(ctx, "form", form);
 	}
 	page_render(app, rq, rs, "article", ctx);
+	/* The form's timestamp is new on every render; the page means the
+	 * same without it, so it does not change the (then weak) ETag. */
+	rs->volatile_part = ts;
+	/* Pages that take comments change often: caches revalidate every
+	 * time. One showing the reader's own name or pending comment is
+	 * theirs alone. */
+	resp_header(rs, "Cache-Control", personal ? CACHE_ARTICLE_PERSONAL :
+	    CACHE_ARTICLE);
 }
 
 void
@@ -316,6 +330,4 @@ h_article(struct app *app, struct req *rq, struct resp *rs, int y, int m,
 		return;
 	}
 	article_page(app, rq, rs, &p, NULL, commenter_from_cookie(app, rq));
-	/* Pages that take comments change often; let caches revalidate. */
-	resp_header(rs, "Cache-Control", "no-cache");
 }
