@@ -58,4 +58,8 @@
 #define LIM_DEPTH_MIN 1
 #define LIM_DEPTH_MAX 10
 
+/* Longest search query read. Bounds the words (and prefix expansions)
+ * one request makes the full-text index match. */
+#define LIM_SEARCH_QUERY_BYTES 256
+
 #endif

@@ -37,6 +37,8 @@ conf_defaults(struct conf *c)
 	c->min_fill_seconds = 3;
 	c->rate_per_minute = LIM_COMMENTS_PER_MIN_DEFAULT;
 	c->max_length = LIM_COMMENT_BYTES;
+	c->crawl_index = 1;
+	c->crawl_disallow = xstrdup("/search, /api/");
 }
 
 void
@@ -47,6 +49,7 @@ conf_free(struct conf *c)
 	free(c->base_url);
 	free(c->language);
 	free(c->listen);
+	free(c->crawl_disallow);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -137,6 +140,20 @@ on_value(void *user, const char *sec, const char *key, const char *v)
 	if (IS("comments", "max_length"))
 		return set_int(&c->max_length, v, 1, LIM_COMMENT_BYTES,
 		    &lc->reason);
+	if (IS("crawlers", "index"))
+		return set_bool(&c->crawl_index, v, &lc->reason);
+	if (IS("crawlers", "disallow")) {
+		const char *p;
+
+		/* Paths, so the robots.txt written from them stays valid. */
+		for (p = v; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == '#') {
+				lc->reason = "disallow takes paths like "
+				    "/search, /api/";
+				return 0;
+			}
+		return set_str(&c->crawl_disallow, v);
+	}
 #undef IS
 	lc->reason = "unknown setting";
 	return 0;
@@ -196,11 +213,18 @@ conf_render(const struct conf *c)
 	    "; Comments accepted per IP address per minute.\n"
 	    "rate_per_minute = %d\n"
 	    "; Longest comment in bytes (at most %d).\n"
-	    "max_length = %d\n",
+	    "max_length = %d\n"
+	    "\n[crawlers]\n"
+	    "; Let search engines index the site; false asks them to stay away\n"
+	    "; (robots.txt disallows everything and pages say noindex).\n"
+	    "index = %s\n"
+	    "; Paths robots.txt asks crawlers to skip, comma-separated.\n"
+	    "disallow = %s\n",
 	    c->title, c->tagline, c->base_url, c->language, c->listen,
 	    c->threads, c->thread_depth, c->close_after_days,
 	    c->first_time_approval ? "true" : "false", c->max_links,
 	    c->min_fill_seconds, c->rate_per_minute, LIM_COMMENT_BYTES,
-	    c->max_length);
+	    c->max_length, c->crawl_index ? "true" : "false",
+	    c->crawl_disallow);
 	return buf_detach(&b, NULL);
 }

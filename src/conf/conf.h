@@ -26,6 +26,9 @@ struct conf {
 	int min_fill_seconds;    /* faster form submissions are bots */
 	int rate_per_minute;     /* comments per IP per minute */
 	int max_length;          /* comment bytes, <= LIM_COMMENT_BYTES */
+	/* [crawlers] (robots.txt and robots meta tags) */
+	int crawl_index;         /* let search engines index the site */
+	char *crawl_disallow;    /* path prefixes to skip, comma-separated */
 };
 
 /* Defaults for everything. */

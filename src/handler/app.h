@@ -80,7 +80,33 @@ void h_author(struct app *app, struct req *rq, struct resp *rs,
     const char *login, int64_t page);
 void h_article(struct app *app, struct req *rq, struct resp *rs, int y,
     int m, int d, const char *slug);
+void h_tag(struct app *app, struct req *rq, struct resp *rs,
+    const char *slug, int64_t page);
+/* Posts of a year (m = 0), a month (d = 0) or a day, UTC. */
+void h_date_archive(struct app *app, struct req *rq, struct resp *rs,
+    int y, int m, int d, int64_t page);
 void h_comment_post(struct app *app, struct req *rq, struct resp *rs);
+
+/* Feeds (handler/feed.c): RSS 2.0, Atom 1.0, JSON Feed 1.1. */
+enum feed_format { FEED_RSS, FEED_ATOM, FEED_JSON };
+/* Articles: the site's (all NULL), or one category's, tag's or
+ * author's. */
+void h_feed_posts(struct app *app, struct req *rq, struct resp *rs,
+    enum feed_format f, const char *category, const char *tag,
+    const char *author);
+/* The site's latest comments. */
+void h_feed_comments(struct app *app, struct req *rq, struct resp *rs,
+    enum feed_format f);
+/* One article's comments, threaded. */
+void h_feed_post_comments(struct app *app, struct req *rq,
+    struct resp *rs, enum feed_format f, int y, int m, int d,
+    const char *slug);
+/* Search (handler/search.c): the page and the JSON answer. */
+void h_search(struct app *app, struct req *rq, struct resp *rs);
+void h_api_search(struct app *app, struct req *rq, struct resp *rs);
+/* For crawlers (handler/feed.c): sitemap.xml, robots.txt. */
+void h_sitemap(struct app *app, struct req *rq, struct resp *rs);
+void h_robots(struct app *app, struct req *rq, struct resp *rs);
 void h_api_posts(struct app *app, struct req *rq, struct resp *rs);
 void h_api_post(struct app *app, struct req *rq, struct resp *rs, int64_t id);
 void h_api_comments(struct app *app, struct req *rq, struct resp *rs,

@@ -105,6 +105,8 @@ enum search_kind { SEARCH_ALL = 0, SEARCH_POSTS, SEARCH_COMMENTS };
  * text never holds them (C0 controls are refused on input). */
 #define SEARCH_MARK_ON "\x02"
 #define SEARCH_MARK_OFF "\x03"
+#define SEARCH_MARK_ON_BYTE 0x02
+#define SEARCH_MARK_OFF_BYTE 0x03
 
 struct search_query {
 	const char *text; /* FTS5 syntax ("night train", "tram*", a OR b);

@@ -26,8 +26,9 @@ TS = re.compile(rb'name="ts" value="[^"]*"')
 
 
 def setup(srv):
-    # Last-Modified is withheld while the newest change is in the current
-    # second (such a date cannot validate): start the cases after it.
+    # A change in the current second is dated one second early (a date
+    # only validates seconds that are over), so If-Modified-Since with it
+    # answers 200 until that second is past: start the cases after it.
     time.sleep(1.1)
 
 
