@@ -243,7 +243,7 @@ postfile_add(struct store *st, struct arena *a, const char *text,
 	if (p.excerpt == NULL)
 		p.excerpt = arena_strdup(a, exc.data ? exc.data : "");
 	buf_reset(&html);
-	if (md_plain_text(p.body_md, strlen(p.body_md), &html) == P_OK)
+	if (md_plain_text(MD_PROFILE_POST, p.body_md, strlen(p.body_md), &html) == P_OK)
 		p.body_text = arena_strdup(a, html.data ? html.data : "");
 	buf_free(&html);
 	buf_free(&exc);

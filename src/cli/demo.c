@@ -93,7 +93,7 @@ add_comment(struct store *st, struct arena *a, const struct post *p,
 	}
 	c.body_html = arena_strdup(a, html.data ? html.data : "");
 	buf_reset(&html);
-	if (md_plain_text(c.body_md, strlen(c.body_md), &html) != P_OK) {
+	if (md_plain_text(MD_PROFILE_COMMENT, c.body_md, strlen(c.body_md), &html) != P_OK) {
 		buf_free(&html);
 		goto bad;
 	}

@@ -282,7 +282,7 @@ h_comment_post(struct app *app, struct req *rq, struct resp *rs)
 	/* The words alone, for search; without them the index falls back
 	 * to the source, so a failure here loses nothing. */
 	buf_reset(&html);
-	if (md_plain_text(f.text, strlen(f.text), &html) == P_OK)
+	if (md_plain_text(MD_PROFILE_COMMENT, f.text, strlen(f.text), &html) == P_OK)
 		c.body_text = arena_strdup(rq->a, html.data ? html.data : "");
 	buf_free(&html);
 	e = store_comment_add(app->store, &c, &id);
