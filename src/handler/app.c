@@ -105,14 +105,22 @@ app_open(struct app *app, const char *site_dir, char *err, size_t errsz)
 	return P_OK;
 }
 
-/* A store that cannot answer gives "now": never a false "not modified". */
+/* A store that cannot answer gives "now": never a false "not modified".
+ * With close_after_days, an article's form goes away D days after it was
+ * published, with no write: the newest such moment counts too. (When the
+ * clock rather than a publication answers the second question, the time
+ * is later than needed, which costs a 200, never a wrong 304.) */
 int64_t
 app_last_modified(struct app *app, struct req *rq)
 {
-	int64_t now = (int64_t)time(NULL), at;
+	int64_t now = (int64_t)time(NULL), at, closed;
+	int64_t d = (int64_t)app->conf.close_after_days * 86400;
 
 	if (store_last_change(app->store, now, &at) != P_OK)
 		return now;
+	if (d > 0 && store_last_change(app->store, now - d, &closed) == P_OK &&
+	    closed + d <= now && closed + d > at)
+		at = closed + d;
 	return at > app->started ? at : app->started;
 }
 

@@ -199,11 +199,18 @@ brotli_into(const char *in, size_t n, struct buf *out)
 {
 	size_t cap = BrotliEncoderMaxCompressedSize(n), len;
 	uint8_t *dst;
+	int lgwin = BROTLI_MIN_WINDOW_BITS;
 
+	/* A window no larger than the input: the encoder's tables (set up
+	 * on every call) scale with it, and a bigger one finds nothing. */
+	while (lgwin < BROTLI_MAX_WINDOW_BITS && ((size_t)1 << lgwin) < n)
+		lgwin++;
+	if (lgwin > BROTLI_DEFAULT_WINDOW)
+		lgwin = BROTLI_DEFAULT_WINDOW;
 	if (cap == 0 || (dst = malloc(cap)) == NULL)
 		return P_NOMEM;
 	len = cap;
-	if (!BrotliEncoderCompress(BROTLI_QUALITY, BROTLI_DEFAULT_WINDOW,
+	if (!BrotliEncoderCompress(BROTLI_QUALITY, lgwin,
 	    BROTLI_MODE_TEXT, n, (const uint8_t *)in, &len, dst)) {
 		free(dst);
 		return P_IO;
