@@ -190,6 +190,7 @@ h_error(struct app *app, struct req *rq, struct resp *rs, int status,
 		return;
 	}
 	ctx = page_ctx(app, rq, status_heading(status));
+	tv_bool(ctx, "noindex", 1);
 	tv_int(ctx, "status", status);
 	tv_str(ctx, "heading", status_heading(status));
 	tv_str(ctx, "message", message);

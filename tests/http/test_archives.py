@@ -193,6 +193,8 @@ def test_every_page_has_metadata(srv):
     check(meta(r, "name", "robots") == ["noindex"], "search not noindex")
     check(meta(srv.get("/").html(), "name", "robots") == [],
           "front page says noindex")
+    check(meta(srv.get("/no/such/").html(), "name", "robots") ==
+          ["noindex"], "404 page not noindex")
 
 
 def test_article_preview_tags(srv):
