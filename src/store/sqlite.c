@@ -294,7 +294,6 @@ enum qid {
 	Q_TAG_INSERT,
 	Q_TAG_GET,
 	Q_POST_TAG_LINK,
-	Q_POST_TAGS,
 	Q_LAST_CHANGE,
 	Q_SEARCH,
 	Q_SEARCH_COUNT,
@@ -381,9 +380,14 @@ static const char *const qsql[Q__N] = {
 	[Q_POST_GET] = POST_SELECT "WHERE p.id = ?1",
 	[Q_POST_FIND] = POST_SELECT "WHERE p.pub_day = ?1 AND p.slug = ?2"
 	    " AND p.status = 'publish' AND p.published <= ?3",
-	[Q_POST_CATS] = "SELECT c.id, c.slug, c.name FROM post_categories pc"
-	    " JOIN categories c ON c.id = pc.category_id WHERE pc.post_id = ?1"
-	    " ORDER BY c.name COLLATE NOCASE, c.name, c.id",
+	/* Categories (kind 0) then tags (kind 1), each by name: one query
+	 * per post read. */
+	[Q_POST_CATS] = "SELECT 0 AS kind, c.id, c.slug, c.name AS name"
+	    " FROM post_categories pc JOIN categories c"
+	    " ON c.id = pc.category_id WHERE pc.post_id = ?1"
+	    " UNION ALL SELECT 1, t.id, t.slug, t.name FROM post_tags pt"
+	    " JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = ?1"
+	    " ORDER BY kind, name COLLATE NOCASE, name, 2",
 	[Q_POST_SET_OPEN] = "UPDATE posts SET comments_open = ?2 WHERE id = ?1",
 	[Q_POST_EXISTS] = "SELECT 1 FROM posts WHERE id = ?1",
 	/* Same visibility as post_list: a category of only future posts
@@ -438,9 +442,6 @@ static const char *const qsql[Q__N] = {
 	[Q_TAG_GET] = "SELECT id, slug, name FROM tags WHERE slug = ?1",
 	[Q_POST_TAG_LINK] = "INSERT INTO post_tags (post_id, tag_id)"
 	    " VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-	[Q_POST_TAGS] = "SELECT t.id, t.slug, t.name FROM post_tags pt"
-	    " JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = ?1"
-	    " ORDER BY t.name COLLATE NOCASE, t.name, t.id",
 	/* The newest visible publication comes off posts_published. */
 	[Q_LAST_CHANGE] = "SELECT max((SELECT at FROM changes WHERE id = 1),"
 	    " coalesce((SELECT published FROM posts WHERE status = 'publish'"
@@ -749,7 +750,7 @@ load_cats(struct sstore *st, struct arena *a, struct post *p)
 	sqlite3_stmt *s = st->stmt[Q_POST_CATS];
 	struct category *cats = NULL;
 	struct tag *tags = NULL;
-	size_t n = 0, cap = 0;
+	size_t nc = 0, ccap = 0, nt = 0, tcap = 0;
 	enum perr e = P_OK;
 	int rc = SQLITE_OK;
 
@@ -757,39 +758,28 @@ load_cats(struct sstore *st, struct arena *a, struct post *p)
 	if (rc != SQLITE_OK)
 		return bind_fail(st, s, rc);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		cats = grow(a, cats, n, &cap, sizeof(*cats));
-		cats[n].id = sqlite3_column_int64(s, 0);
-		cats[n].slug = col_str(a, s, 1);
-		cats[n].name = col_str(a, s, 2);
-		n++;
-	}
-	if (rc != SQLITE_DONE)
-		e = dberr(st, rc, sqlite3_sql(s));
-	done(s);
-	if (e != P_OK)
-		return e;
-	p->cats = cats;
-	p->ncats = n;
-
-	s = st->stmt[Q_POST_TAGS];
-	n = cap = 0;
-	rc = SQLITE_OK;
-	bind_int(s, 1, p->id, &rc);
-	if (rc != SQLITE_OK)
-		return bind_fail(st, s, rc);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		tags = grow(a, tags, n, &cap, sizeof(*tags));
-		tags[n].id = sqlite3_column_int64(s, 0);
-		tags[n].slug = col_str(a, s, 1);
-		tags[n].name = col_str(a, s, 2);
-		n++;
+		if (sqlite3_column_int(s, 0) == 0) {
+			cats = grow(a, cats, nc, &ccap, sizeof(*cats));
+			cats[nc].id = sqlite3_column_int64(s, 1);
+			cats[nc].slug = col_str(a, s, 2);
+			cats[nc].name = col_str(a, s, 3);
+			nc++;
+		} else {
+			tags = grow(a, tags, nt, &tcap, sizeof(*tags));
+			tags[nt].id = sqlite3_column_int64(s, 1);
+			tags[nt].slug = col_str(a, s, 2);
+			tags[nt].name = col_str(a, s, 3);
+			nt++;
+		}
 	}
 	if (rc != SQLITE_DONE)
 		e = dberr(st, rc, sqlite3_sql(s));
 	done(s);
 	if (e == P_OK) {
+		p->cats = cats;
+		p->ncats = nc;
 		p->tags = tags;
-		p->ntags = n;
+		p->ntags = nt;
 	}
 	return e;
 }
