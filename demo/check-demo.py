@@ -18,7 +18,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 AUTHORS = {"Mira Kovač", "Tom Ashdown"}
-REQUIRED_KEYS = ("title", "slug", "date", "author", "categories", "comments")
+REQUIRED_KEYS = ("title", "slug", "date", "author", "categories", "tags", "comments")
 OPTIONAL_KEYS = ("image", "caption", "excerpt")  # excerpt: accepted by the loader, unused here
 DATE_FMT = "%Y-%m-%d %H:%M"
 DATE_MIN = dt.datetime(2026, 9, 1)
@@ -179,6 +179,12 @@ def parse_post(root, name, nn, fslug):
     if len(cats) > MAX_CATS_PER_POST:
         err(where, f"more than {MAX_CATS_PER_POST} categories")
     post["cats"] = cats
+    tags = [t.strip() for t in meta.get("tags", "").split(",") if t.strip()]
+    if not tags:
+        err(where, "no tags (the tag archives and feeds need a few)")
+    if len({t.lower() for t in tags}) != len(tags):
+        err(where, "tag listed twice")
+    post["tags"] = tags
     if meta["comments"] not in ("open", "closed"):
         err(where, f"comments must be open or closed, not {meta['comments']!r}")
     if ("image" in meta) != ("caption" in meta):

@@ -121,5 +121,8 @@
 
 /* Blocked words/IPs/e-mails in the settings (total bytes). */
 #define LIM_BLOCKLIST_BYTES (16 * 1024)
+/* Longest search query read. Bounds the words (and prefix expansions)
+ * one request makes the full-text index match. */
+#define LIM_SEARCH_QUERY_BYTES 256
 
 #endif

@@ -301,3 +301,145 @@ str_log_safe(struct arena *a, const char *s)
 	out[o] = '\0';
 	return out;
 }
+
+static const char wdays[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri",
+	"Sat" };
+static const char months3[12][4] = { "Jan", "Feb", "Mar", "Apr", "May",
+	"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+void
+str_http_date(int64_t t, char out[STR_HTTP_DATE_BYTES])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	int n;
+
+	if (gmtime_r(&tt, &tm) == NULL || tm.tm_year + 1900 > 9999 ||
+	    tm.tm_year + 1900 < 0) {
+		out[0] = '\0';
+		return;
+	}
+	n = snprintf(out, STR_HTTP_DATE_BYTES,
+	    "%s, %02d %s %04d %02d:%02d:%02d GMT", wdays[tm.tm_wday],
+	    tm.tm_mday, months3[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
+	if (n < 0 || n >= STR_HTTP_DATE_BYTES)
+		out[0] = '\0';
+}
+
+/* Reads exactly n digits at *p into *v and advances. */
+static int
+digits(const char **p, int n, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return 0;
+		*v = *v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	return 1;
+}
+
+static int
+lit(const char **p, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (strncmp(*p, s, n) != 0)
+		return 0;
+	*p += n;
+	return 1;
+}
+
+static int
+month_of(const char **p, int *mon)
+{
+	int i;
+
+	for (i = 0; i < 12; i++)
+		if (strncmp(*p, months3[i], 3) == 0) {
+			*mon = i;
+			*p += 3;
+			return 1;
+		}
+	return 0;
+}
+
+/* "08:49:37" */
+static int
+hms(const char **p, struct tm *tm)
+{
+	return digits(p, 2, &tm->tm_hour) && lit(p, ":") &&
+	    digits(p, 2, &tm->tm_min) && lit(p, ":") &&
+	    digits(p, 2, &tm->tm_sec);
+}
+
+enum perr
+str_parse_http_date(const char *s, int64_t *out)
+{
+	static const char *const long_days[7] = { "Sunday", "Monday",
+		"Tuesday", "Wednesday", "Thursday", "Friday", "Saturday" };
+	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30,
+		31, 30, 31 };
+	const char *p = s;
+	struct tm tm;
+	int i, year = 0, ok = 0;
+	time_t t;
+
+	if (s == NULL || strlen(s) > 64)
+		return P_BADINPUT;
+	memset(&tm, 0, sizeof(tm));
+	for (i = 0; i < 7 && !ok; i++) {
+		p = s;
+		if (lit(&p, wdays[i]) && lit(&p, ", ")) {
+			/* IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT */
+			ok = digits(&p, 2, &tm.tm_mday) && lit(&p, " ") &&
+			    month_of(&p, &tm.tm_mon) && lit(&p, " ") &&
+			    digits(&p, 4, &year) && lit(&p, " ") &&
+			    hms(&p, &tm) && lit(&p, " GMT");
+		} else if ((p = s, lit(&p, long_days[i])) && lit(&p, ", ")) {
+			/* RFC 850: Sunday, 06-Nov-94 08:49:37 GMT; a two-digit
+			 * year that looks more than 50 years ahead is in the
+			 * past century (RFC 9110 5.6.7). */
+			ok = digits(&p, 2, &tm.tm_mday) && lit(&p, "-") &&
+			    month_of(&p, &tm.tm_mon) && lit(&p, "-") &&
+			    digits(&p, 2, &year) && lit(&p, " ") &&
+			    hms(&p, &tm) && lit(&p, " GMT");
+			if (ok) {
+				time_t now = time(NULL);
+				struct tm nt;
+				int cur;
+
+				gmtime_r(&now, &nt);
+				cur = nt.tm_year + 1900;
+				year += cur - cur % 100;
+				if (year > cur + 50)
+					year -= 100;
+			}
+		} else if ((p = s, lit(&p, wdays[i])) && lit(&p, " ")) {
+			/* asctime: Sun Nov  6 08:49:37 1994 */
+			ok = month_of(&p, &tm.tm_mon) && lit(&p, " ");
+			if (ok && *p == ' ') {
+				p++;
+				ok = digits(&p, 1, &tm.tm_mday);
+			} else if (ok)
+				ok = digits(&p, 2, &tm.tm_mday);
+			ok = ok && lit(&p, " ") && hms(&p, &tm) &&
+			    lit(&p, " ") && digits(&p, 4, &year);
+		}
+	}
+	if (!ok || *p != '\0')
+		return P_BADINPUT;
+	if (year < 1970 || year > 9999 || tm.tm_mday < 1 ||
+	    tm.tm_mday > mdays[tm.tm_mon] || tm.tm_hour > 23 ||
+	    tm.tm_min > 59 || tm.tm_sec > 60)
+		return P_BADINPUT;
+	tm.tm_year = year - 1900;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return P_BADINPUT;
+	*out = (int64_t)t;
+	return P_OK;
+}

@@ -54,4 +54,14 @@ void str_human_date(int64_t t, char *out, size_t outsz);
 /* Parse "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" or "YYYY-MM-DDTHH:MM:SSZ" (UTC). */
 enum perr str_parse_date(const char *s, int64_t *out);
 
+/* "Tue, 06 Oct 2026 07:30:00 GMT": HTTP's IMF-fixdate, which is also the
+ * RFC 822/1123 date RSS wants. English names whatever the locale.
+ * out must hold STR_HTTP_DATE_BYTES (29 characters and the NUL). */
+#define STR_HTTP_DATE_BYTES 30
+void str_http_date(int64_t t, char out[STR_HTTP_DATE_BYTES]);
+/* Parse the three date forms HTTP/1.1 recipients must accept (IMF-fixdate,
+ * RFC 850, asctime), as sent in If-Modified-Since. Untrusted input: any
+ * other shape, or a field out of range, is P_BADINPUT. */
+enum perr str_parse_http_date(const char *s, int64_t *out);
+
 #endif

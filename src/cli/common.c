@@ -13,6 +13,32 @@
 /* Plain-text excerpt length on listings. */
 #define EXCERPT_BYTES 300
 #define MAX_CATS 16
+#define MAX_TAGS 32
+
+/* "a, b, c" → names and slugs (in place; trimmed, empty items skipped).
+ * Returns the count, or -1 past max. */
+static int
+split_terms(struct arena *a, char *val, size_t max, const char **names,
+    const char **slugs)
+{
+	char *s = val, *comma;
+	size_t n = 0;
+
+	while (s && *s) {
+		if ((comma = strchr(s, ',')) != NULL)
+			*comma = '\0';
+		str_trim(s);
+		if (*s) {
+			if (n == max)
+				return -1;
+			names[n] = s;
+			slugs[n] = str_slugify(a, s);
+			n++;
+		}
+		s = comma ? comma + 1 : NULL;
+	}
+	return (int)n;
+}
 
 int
 cli_wants_help(int argc, char **argv)
@@ -58,6 +84,7 @@ postfile_add(struct store *st, struct arena *a, const char *text,
 {
 	struct post p;
 	struct category *cats;
+	struct tag *tags;
 	const char *pos = text, *end = text + len, *author = NULL;
 	const char *date = NULL;
 	struct buf html, exc;
@@ -69,6 +96,8 @@ postfile_add(struct store *st, struct arena *a, const char *text,
 	p.comments_open = 1;
 	cats = arena_alloc(a, sizeof(*cats) * MAX_CATS);
 	p.cats = cats;
+	tags = arena_alloc(a, sizeof(*tags) * MAX_TAGS);
+	p.tags = tags;
 	if (len > LIM_POST_FILE_BYTES) {
 		snprintf(err, errsz, "%s: larger than %d bytes", origin,
 		    LIM_POST_FILE_BYTES);
@@ -134,31 +163,39 @@ postfile_add(struct store *st, struct arena *a, const char *text,
 				    "'open' or 'closed'", origin, line);
 				return P_BADINPUT;
 			}
-		} else if (!strcmp(key, "categories")) {
-			char *s = val, *comma;
+		} else if (!strcmp(key, "categories") || !strcmp(key, "tags")) {
+			const char *names[MAX_TAGS], *slugs[MAX_TAGS];
+			int istag = !strcmp(key, "tags"), k, n;
+			size_t max = istag ? MAX_TAGS : MAX_CATS;
 
-			while (s && *s) {
-				comma = strchr(s, ',');
-				if (comma)
-					*comma = '\0';
-				str_trim(s);
-				if (*s) {
-					if (p.ncats == MAX_CATS) {
-						snprintf(err, errsz, "%s:%d: "
-						    "at most %d categories",
-						    origin, line, MAX_CATS);
-						return P_BADINPUT;
-					}
-					cats[p.ncats].name = s;
-					cats[p.ncats].slug = str_slugify(a, s);
-					p.ncats++;
-				}
-				s = comma ? comma + 1 : NULL;
+			if ((n = split_terms(a, val, max, names, slugs)) < 0) {
+				snprintf(err, errsz, "%s:%d: at most %zu %s",
+				    origin, line, max, key);
+				return P_BADINPUT;
 			}
+			for (k = 0; k < n; k++) {
+				if (*slugs[k] == '\0') {
+					snprintf(err, errsz, "%s:%d: '%s' has "
+					    "no letters or digits for its "
+					    "address", origin, line, names[k]);
+					return P_BADINPUT;
+				}
+				if (istag) {
+					tags[k].name = names[k];
+					tags[k].slug = slugs[k];
+				} else {
+					cats[k].name = names[k];
+					cats[k].slug = slugs[k];
+				}
+			}
+			if (istag)
+				p.ntags = (size_t)n;
+			else
+				p.ncats = (size_t)n;
 		} else {
 			snprintf(err, errsz, "%s:%d: unknown header '%s' (known: "
-			    "title, slug, date, author, categories, image, "
-			    "caption, excerpt, comments)", origin, line, key);
+			    "title, slug, date, author, categories, tags, "
+			    "image, caption, excerpt, comments)", origin, line, key);
 			return P_BADINPUT;
 		}
 	}
@@ -205,6 +242,9 @@ postfile_add(struct store *st, struct arena *a, const char *text,
 	p.body_html = arena_strdup(a, html.data ? html.data : "");
 	if (p.excerpt == NULL)
 		p.excerpt = arena_strdup(a, exc.data ? exc.data : "");
+	buf_reset(&html);
+	if (md_plain_text(MD_PROFILE_POST, p.body_md, strlen(p.body_md), &html) == P_OK)
+		p.body_text = arena_strdup(a, html.data ? html.data : "");
 	buf_free(&html);
 	buf_free(&exc);
 	e = store_post_add(st, &p, id);

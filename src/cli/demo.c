@@ -92,6 +92,12 @@ add_comment(struct store *st, struct arena *a, const struct post *p,
 		goto bad;
 	}
 	c.body_html = arena_strdup(a, html.data ? html.data : "");
+	buf_reset(&html);
+	if (md_plain_text(MD_PROFILE_COMMENT, c.body_md, strlen(c.body_md), &html) != P_OK) {
+		buf_free(&html);
+		goto bad;
+	}
+	c.body_text = arena_strdup(a, html.data ? html.data : "");
 	buf_free(&html);
 	if ((e = store_comment_add(st, &c, &ids[lid])) != P_OK) {
 		snprintf(err, errsz, "%s: comment %lld: %s", origin, lid,

@@ -41,6 +41,8 @@ conf_defaults(struct conf *c)
 	c->blocked_words = xstrdup("");
 	c->blocked_ips = xstrdup("");
 	c->blocked_emails = xstrdup("");
+	c->crawl_index = 1;
+	c->crawl_disallow = xstrdup("/search, /api/");
 }
 
 void
@@ -54,6 +56,7 @@ conf_free(struct conf *c)
 	free(c->blocked_words);
 	free(c->blocked_ips);
 	free(c->blocked_emails);
+	free(c->crawl_disallow);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -155,6 +158,20 @@ on_value(void *user, const char *sec, const char *key, const char *v)
 		return set_str(key[8] == 'w' ? &c->blocked_words :
 		    key[8] == 'i' ? &c->blocked_ips : &c->blocked_emails, v);
 	}
+	if (IS("crawlers", "index"))
+		return set_bool(&c->crawl_index, v, &lc->reason);
+	if (IS("crawlers", "disallow")) {
+		const char *p;
+
+		/* Paths, so the robots.txt written from them stays valid. */
+		for (p = v; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == '#') {
+				lc->reason = "disallow takes paths like "
+				    "/search, /api/";
+				return 0;
+			}
+		return set_str(&c->crawl_disallow, v);
+	}
 #undef IS
 	lc->reason = "unknown setting";
 	return 0;
@@ -235,12 +252,19 @@ conf_render(const struct conf *c)
 	    "blocked_ips = %s\n"
 	    "blocked_emails = %s\n"
 	    "; The admin's settings page (/admin/settings/) keeps its values in\n"
-	    "; the database; they take precedence over the ones here.\n",
+	    "; the database; they take precedence over the ones here.\n"
+	    "\n[crawlers]\n"
+	    "; Let search engines index the site; false asks them to stay away\n"
+	    "; (robots.txt disallows everything and pages say noindex).\n"
+	    "index = %s\n"
+	    "; Paths robots.txt asks crawlers to skip, comma-separated.\n"
+	    "disallow = %s\n",
 	    c->title, c->tagline, c->base_url, c->language, c->listen,
 	    c->threads, c->thread_depth, c->close_after_days,
 	    c->first_time_approval ? "true" : "false", c->max_links,
 	    c->min_fill_seconds, c->rate_per_minute, LIM_COMMENT_BYTES,
 	    c->max_length, c->comments_per_page, c->blocked_words,
-	    c->blocked_ips, c->blocked_emails);
+	    c->blocked_ips, c->blocked_emails,
+	    c->crawl_index ? "true" : "false", c->crawl_disallow);
 	return buf_detach(&b, NULL);
 }

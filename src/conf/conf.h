@@ -31,6 +31,9 @@ struct conf {
 	char *blocked_words;     /* comma-separated; a match holds the comment */
 	char *blocked_ips;
 	char *blocked_emails;
+	/* [crawlers] (robots.txt and robots meta tags) */
+	int crawl_index;         /* let search engines index the site */
+	char *crawl_disallow;    /* path prefixes to skip, comma-separated */
 };
 
 /* Defaults for everything. */

@@ -240,6 +240,11 @@ reply(struct app *app, struct req *rq, const struct admin *ad,
 	c.created = (int64_t)time(NULL);
 	c.status = CS_APPROVED;
 	c.held_reason = "";
+	/* The words alone, for search (the source if this fails). */
+	buf_reset(&html);
+	if (md_plain_text(MD_PROFILE_COMMENT, text, strlen(text), &html) ==
+	    P_OK)
+		c.body_text = arena_strdup(rq->a, html.data ? html.data : "");
 	buf_free(&html);
 	return store_comment_add(app->store, &c, new_id);
 }
@@ -400,6 +405,14 @@ h_admin_comment_edit(struct app *app, struct req *rq, struct resp *rs,
 			    strlen(c.body_md), &html);
 			c.body_html = arena_strdup(rq->a, html.data ?
 			    html.data : "");
+			/* New words for search with the new text ("" makes
+			 * the index read the source instead). */
+			c.body_text = "";
+			buf_reset(&html);
+			if (e == P_OK && md_plain_text(MD_PROFILE_COMMENT,
+			    c.body_md, strlen(c.body_md), &html) == P_OK)
+				c.body_text = arena_strdup(rq->a, html.data ?
+				    html.data : "");
 			buf_free(&html);
 			if (e == P_OK)
 				e = store_comment_edit(app->store, &c);

@@ -187,6 +187,21 @@ terms(struct arena *a, const char *text, const char *const *checked,
 	return P_OK;
 }
 
+/* Terms read by terms() as the post's tags. */
+static struct tag *
+as_tags(struct arena *a, const struct category *c, size_t n)
+{
+	struct tag *t = arena_alloc(a, sizeof(*t) * (n ? n : 1));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		t[i].id = 0; /* found by slug when saved */
+		t[i].slug = c[i].slug;
+		t[i].name = c[i].name;
+	}
+	return t;
+}
+
 /* A free slug from want: want, want-2, want-3, ... */
 static const char *
 free_slug(struct app *app, struct arena *a, const char *want, int64_t id)
@@ -216,6 +231,21 @@ render(struct arena *a, enum md_profile prof, const char *md)
 		return NULL;
 	}
 	out = arena_strdup(a, b.data ? b.data : "");
+	buf_free(&b);
+	return out;
+}
+
+/* The words of the article alone, for the search index ("" if they
+ * cannot be had: the index then reads the source). */
+static const char *
+plain_text(struct arena *a, const char *md)
+{
+	struct buf b;
+	const char *out = "";
+
+	buf_init(&b, 0);
+	if (md_plain_text(MD_PROFILE_POST, md, strlen(md), &b) == P_OK)
+		out = arena_strdup(a, b.data ? b.data : "");
 	buf_free(&b);
 	return out;
 }
@@ -357,6 +387,7 @@ editor_post(struct app *app, struct req *rq, struct resp *rs,
 	struct post *p = &in->p;
 	const char *doit = admin_field(rq, "do"), *want_slug, *cats[64];
 	const char *html = NULL, *code, *why = NULL;
+	struct category *tcats;
 	const struct req_file *f;
 	int64_t now = (int64_t)time(NULL), when = 0, id = 0;
 	size_t ncats;
@@ -429,8 +460,10 @@ editor_post(struct app *app, struct req *rq, struct resp *rs,
 		when = old->published;
 	else if (terms(rq->a, in->cats_text, cats, ncats, &p->cats,
 	    &p->ncats) != P_OK || terms(rq->a, in->tags_text, NULL, 0,
-	    &p->tags, &p->ntags) != P_OK)
+	    &tcats, &p->ntags) != P_OK)
 		in->error = "Too many categories or tags.";
+	else
+		p->tags = as_tags(rq->a, tcats, p->ntags);
 	if (in->error == NULL && (html = render(rq->a, MD_PROFILE_POST,
 	    p->body_md)) == NULL)
 		in->error = "The text could not be rendered.";
@@ -439,6 +472,7 @@ editor_post(struct app *app, struct req *rq, struct resp *rs,
 		return;
 	}
 	p->body_html = html;
+	p->body_text = plain_text(rq->a, p->body_md);
 	if (!strcmp(doit, "preview")) {
 		in->preview_html = html;
 		editor_page(app, rq, rs, ad, in, 200);

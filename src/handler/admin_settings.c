@@ -33,6 +33,8 @@ static const struct {
 	{ "blocked_ips", "comments.blocked_ips", 'l', "Blocked IPs" },
 	{ "blocked_emails", "comments.blocked_emails", 'l',
 	    "Blocked e-mails" },
+	{ "crawl_index", "crawlers.index", 'b', "Search engines" },
+	{ "crawl_disallow", "crawlers.disallow", 'l', "Paths to skip" },
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -40,11 +42,18 @@ static const struct {
 static const char *
 list_to_form(struct arena *a, const char *v)
 {
-	char *s = arena_strdup(a, v ? v : ""), *p;
+	char *s = arena_strdup(a, v ? v : ""), *p, *o;
 
-	for (p = s; *p; p++)
-		if (*p == ',')
-			*p = '\n';
+	/* "a, b" (as parley.conf may have it) shows as "a\nb". */
+	for (p = o = s; *p; p++) {
+		if (*p == ',') {
+			*o++ = '\n';
+			while (p[1] == ' ' || p[1] == '\t')
+				p++;
+		} else
+			*o++ = *p;
+	}
+	*o = '\0';
 	return s;
 }
 
@@ -94,6 +103,8 @@ settings_page(struct app *app, struct req *rq, struct resp *rs,
 	tv_str(s, "blocked_words", list_to_form(rq->a, c->blocked_words));
 	tv_str(s, "blocked_ips", list_to_form(rq->a, c->blocked_ips));
 	tv_str(s, "blocked_emails", list_to_form(rq->a, c->blocked_emails));
+	tv_bool(s, "crawl_index", c->crawl_index);
+	tv_str(s, "crawl_disallow", list_to_form(rq->a, c->crawl_disallow));
 	tv_int(s, "depth_min", LIM_DEPTH_MIN);
 	tv_int(s, "depth_max", LIM_DEPTH_MAX);
 	tv_put(ctx, "s", s);

@@ -48,6 +48,12 @@ json_post(struct app *app, struct arena *a, struct buf *b,
 		jkey(b, "slug"); jstr(b, p->cats[i].slug); buf_putc(b, ',');
 		jkey(b, "name"); jstr(b, p->cats[i].name); buf_putc(b, '}');
 	}
+	buf_puts(b, "],\"tags\":[");
+	for (i = 0; i < p->ntags; i++) {
+		buf_puts(b, i ? ",{" : "{");
+		jkey(b, "slug"); jstr(b, p->tags[i].slug); buf_putc(b, ',');
+		jkey(b, "name"); jstr(b, p->tags[i].name); buf_putc(b, '}');
+	}
 	buf_puts(b, "],");
 	jkey(b, "excerpt"); jstr(b, p->excerpt); buf_putc(b, ',');
 	jkey(b, "image"); jstr(b, p->image); buf_putc(b, ',');
@@ -68,6 +74,7 @@ json_done(struct resp *rs)
 	rs->status = 200;
 	rs->content_type = "application/json";
 	resp_header(rs, "Access-Control-Allow-Origin", "*");
+	resp_header(rs, "Cache-Control", CACHE_API);
 	buf_putc(&rs->body, '\n');
 }
 

@@ -63,7 +63,8 @@ const char *const app_setting_keys[] = {
 	"comments.comments_per_page", "comments.close_after_days",
 	"comments.max_links", "comments.first_time_approval",
 	"comments.blocked_words", "comments.blocked_ips",
-	"comments.blocked_emails", NULL,
+	"comments.blocked_emails", "crawlers.index", "crawlers.disallow",
+	NULL,
 };
 
 /* The store's settings over c (already loaded from the file). A stored
@@ -128,6 +129,9 @@ app_settings_refresh(struct app *app)
 	pthread_rwlock_wrlock(&app->conf_lock);
 	old = app->conf;
 	app->conf = nc;
+	/* The store's clock moved when the values were saved; this process
+	 * shows them only from now (another node up to a second later). */
+	atomic_store(&app->conf_since, (int64_t)time(NULL));
 	pthread_rwlock_unlock(&app->conf_lock);
 	conf_free(&old);
 	log_info("settings reloaded (version %s)", app->settings_version);
@@ -195,7 +199,30 @@ app_open(struct app *app, const char *site_dir, char *err, size_t errsz)
 		return e;
 	css_version(app);
 	app->rl = ratelimit_new(app->conf.rate_per_minute);
+	app->started = (int64_t)time(NULL);
 	return P_OK;
+}
+
+/* A store that cannot answer gives "now": never a false "not modified".
+ * With close_after_days, an article's form goes away D days after it was
+ * published, with no write: the newest such moment counts too. (When the
+ * clock rather than a publication answers the second question, the time
+ * is later than needed, which costs a 200, never a wrong 304.) */
+int64_t
+app_last_modified(struct app *app, struct req *rq)
+{
+	int64_t now = (int64_t)time(NULL), at, closed, since;
+	int64_t d = (int64_t)app->conf.close_after_days * 86400;
+
+	if (store_last_change(app->store, now, &at) != P_OK)
+		return now;
+	if (d > 0 && store_last_change(app->store, now - d, &closed) == P_OK &&
+	    closed + d <= now && closed + d > at)
+		at = closed + d;
+	since = atomic_load(&app->conf_since);
+	if (since > at)
+		at = since;
+	return at > app->started ? at : app->started;
 }
 
 void
@@ -270,6 +297,7 @@ h_error(struct app *app, struct req *rq, struct resp *rs, int status,
 		return;
 	}
 	ctx = page_ctx(app, rq, status_heading(status));
+	tv_bool(ctx, "noindex", 1);
 	tv_int(ctx, "status", status);
 	tv_str(ctx, "heading", status_heading(status));
 	tv_str(ctx, "message", message);

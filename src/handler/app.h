@@ -38,6 +38,10 @@ struct app {
 	_Atomic int64_t settings_checked; /* second of the last look */
 	_Atomic int settings_dirty;   /* this process saved: look now */
 	char settings_version[40];    /* under settings_mu */
+	int64_t started;          /* unix seconds when app_open() ran */
+	/* Unix second the conf in force was swapped in (settings page):
+	 * pages made with it are no older than that. */
+	_Atomic int64_t conf_since;
 };
 
 enum req_method { M_GET, M_HEAD, M_POST, M_OTHER };
@@ -84,6 +88,20 @@ struct resp {
 	size_t nheaders;
 	const char *hname[RESP_MAX_HEADERS];
 	const char *hval[RESP_MAX_HEADERS];
+	/* Validators: http/encode.c adds ETag, Last-Modified, Vary and the
+	 * content coding to every 200 answer to GET/HEAD and answers 304
+	 * itself. last_modified: unix seconds of the newest change the body
+	 * shows; 0 = app_last_modified(); -1 = send none. */
+	int64_t last_modified;
+	/* Bytes of body that differ on every render without changing what
+	 * it means (the comment form's signed timestamp). Left out of the
+	 * validator, which is then weak (W/"..."). NULL if none. */
+	const char *volatile_part;
+	/* A strong validator the handler already has for these bytes
+	 * (media: their SHA-256), quotes included, so http/ need not hash
+	 * a large body. NULL = http/ hashes the body. Conditions are still
+	 * evaluated by http/, never by the handler. */
+	const char *etag;
 };
 
 /* Add a response header (arena or static strings). Extra ones past
@@ -98,7 +116,33 @@ void h_author(struct app *app, struct req *rq, struct resp *rs,
     const char *login, int64_t page);
 void h_article(struct app *app, struct req *rq, struct resp *rs, int y,
     int m, int d, const char *slug);
+void h_tag(struct app *app, struct req *rq, struct resp *rs,
+    const char *slug, int64_t page);
+/* Posts of a year (m = 0), a month (d = 0) or a day, UTC. */
+void h_date_archive(struct app *app, struct req *rq, struct resp *rs,
+    int y, int m, int d, int64_t page);
 void h_comment_post(struct app *app, struct req *rq, struct resp *rs);
+
+/* Feeds (handler/feed.c): RSS 2.0, Atom 1.0, JSON Feed 1.1. */
+enum feed_format { FEED_RSS, FEED_ATOM, FEED_JSON };
+/* Articles: the site's (all NULL), or one category's, tag's or
+ * author's. */
+void h_feed_posts(struct app *app, struct req *rq, struct resp *rs,
+    enum feed_format f, const char *category, const char *tag,
+    const char *author);
+/* The site's latest comments. */
+void h_feed_comments(struct app *app, struct req *rq, struct resp *rs,
+    enum feed_format f);
+/* One article's comments, threaded. */
+void h_feed_post_comments(struct app *app, struct req *rq,
+    struct resp *rs, enum feed_format f, int y, int m, int d,
+    const char *slug);
+/* Search (handler/search.c): the page and the JSON answer. */
+void h_search(struct app *app, struct req *rq, struct resp *rs);
+void h_api_search(struct app *app, struct req *rq, struct resp *rs);
+/* For crawlers (handler/feed.c): sitemap.xml, robots.txt. */
+void h_sitemap(struct app *app, struct req *rq, struct resp *rs);
+void h_robots(struct app *app, struct req *rq, struct resp *rs);
 void h_api_posts(struct app *app, struct req *rq, struct resp *rs);
 void h_api_post(struct app *app, struct req *rq, struct resp *rs, int64_t id);
 void h_api_comments(struct app *app, struct req *rq, struct resp *rs,
@@ -111,6 +155,13 @@ void h_media(struct app *app, struct req *rq, struct resp *rs,
 void h_error(struct app *app, struct req *rq, struct resp *rs, int status,
     const char *message);
 void h_redirect(struct resp *rs, int status, const char *location);
+
+/* When anything a page may show last changed (unix seconds): the newest
+ * write to the site's content (settings page included), the newest
+ * publication that has become visible, the server's start (config and
+ * theme) and the last settings swap. Call under conf_lock.
+ * handler/app.c. */
+int64_t app_last_modified(struct app *app, struct req *rq);
 
 /* App lifetime (handler/app.c): load config, open store, compile theme. */
 enum perr app_open(struct app *app, const char *site_dir, char *err,

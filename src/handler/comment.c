@@ -296,6 +296,11 @@ h_comment_post(struct app *app, struct req *rq, struct resp *rs)
 	c.body_md = f.text;
 	c.body_html = arena_strdup(rq->a, html.data ? html.data : "");
 	c.created = now;
+	/* The words alone, for search; without them the index falls back
+	 * to the source, so a failure here loses nothing. */
+	buf_reset(&html);
+	if (md_plain_text(MD_PROFILE_COMMENT, f.text, strlen(f.text), &html) == P_OK)
+		c.body_text = arena_strdup(rq->a, html.data ? html.data : "");
 	buf_free(&html);
 	e = store_comment_add(app->store, &c, &id);
 	if (e != P_OK) {

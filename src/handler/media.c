@@ -207,9 +207,10 @@ h_media_blob(struct app *app, struct req *rq, struct resp *rs,
     const char *name)
 {
 	struct media m;
-	const char *dot = strchr(name, '.'), *inm;
+	const char *dot = strchr(name, '.');
 	char hash[65];
 	size_t i;
+	enum perr e;
 
 	if (dot == NULL || dot - name != 64)
 		return 0;
@@ -219,28 +220,27 @@ h_media_blob(struct app *app, struct req *rq, struct resp *rs,
 			return 0;
 	memcpy(hash, name, 64);
 	hash[64] = '\0';
-	if (store_media_get(app->store, rq->a, hash, 0, &m) != P_OK ||
-	    strcmp(media_url(rq->a, &m) + 7, name) != 0) {
+	e = store_media_get(app->store, rq->a, hash, 1, &m);
+	if (e == P_NOTFOUND || (e == P_OK &&
+	    strcmp(media_url(rq->a, &m) + 7, name) != 0)) {
 		h_error(app, rq, rs, 404, "No such file.");
 		return 1;
 	}
-	/* The name is the content: any copy the client has is this one. */
-	inm = rq->header(rq, "If-None-Match");
-	resp_header(rs, "Cache-Control", "public, max-age=31536000, immutable");
-	resp_header(rs, "ETag", arena_printf(rq->a, "\"%s\"", hash));
-	resp_header(rs, "Content-Security-Policy", "default-src 'none'; "
-	    "sandbox");
-	if (inm && strstr(inm, hash)) {
-		rs->status = 304;
-		return 1;
-	}
-	if (store_media_get(app->store, rq->a, hash, 1, &m) != P_OK) {
+	if (e != P_OK) {
 		h_error(app, rq, rs, 503, "The file could not be read.");
 		return 1;
 	}
 	buf_add(&rs->body, m.data, (size_t)m.size);
 	rs->status = 200;
 	rs->content_type = m.type;
+	/* The name is the content: its hash is the validator (http/ answers
+	 * If-None-Match with it, without hashing megabytes again), and the
+	 * bytes never change after the upload. */
+	rs->etag = arena_printf(rq->a, "\"%s\"", hash);
+	rs->last_modified = m.created > 0 ? m.created : -1;
+	resp_header(rs, "Cache-Control", CACHE_IMMUTABLE);
+	resp_header(rs, "Content-Security-Policy", "default-src 'none'; "
+	    "sandbox");
 	return 1;
 }
 

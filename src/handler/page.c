@@ -12,11 +12,20 @@
 	"style-src 'self'; script-src 'none'; form-action 'self'; " \
 	"frame-ancestors 'none'; base-uri 'none'"
 
+/* The three formats, for autodiscovery links. */
+static const struct {
+	const char *type, *label, *suffix;
+} kinds[] = {
+	{ "application/rss+xml", "RSS", "/feed/" },
+	{ "application/atom+xml", "Atom", "/feed/atom/" },
+	{ "application/feed+json", "JSON Feed", "/feed.json" },
+};
+
 struct tval *
 page_ctx(struct app *app, struct req *rq, const char *title)
 {
 	struct tval *ctx = tv_obj(rq->a), *site = tv_obj(rq->a);
-	struct tval *nav = tv_list(rq->a);
+	struct tval *nav = tv_list(rq->a), *feeds;
 	struct category *cats;
 	size_t n, i;
 
@@ -39,7 +48,128 @@ page_ctx(struct app *app, struct req *rq, const char *title)
 		}
 	tv_put(ctx, "nav_categories", nav);
 	tv_bool(ctx, "has_nav_categories", tv_len(nav) > 0);
+	tv_str(ctx, "meta_title", title && *title ? title : app->conf.title);
+	tv_str(ctx, "meta_type", "website");
+	tv_bool(ctx, "noindex", !app->conf.crawl_index);
+	page_meta(app, rq, ctx, NULL, NULL, NULL, NULL);
+	feeds = tv_list(rq->a);
+	for (i = 0; i < 3; i++) {
+		struct tval *f = tv_push(feeds);
+		tv_str(f, "type", kinds[i].type);
+		tv_str(f, "title", arena_printf(rq->a, "%s (%s)",
+		    app->conf.title, kinds[i].label));
+		tv_str(f, "url", abs_url(app, rq->a, kinds[i].suffix));
+	}
+	{
+		struct tval *f = tv_push(feeds);
+		tv_str(f, "type", kinds[0].type);
+		tv_str(f, "title", arena_printf(rq->a, "%s \xe2\x80\x93 "
+		    "Comments (RSS)", app->conf.title));
+		tv_str(f, "url", abs_url(app, rq->a, "/comments/feed/"));
+	}
+	tv_put(ctx, "feeds", feeds);
+	tv_str(ctx, "feed_url", "/feed/");
+	tv_str(ctx, "comments_feed_url", "/comments/feed/");
 	return ctx;
+}
+
+const char *
+abs_url(struct app *app, struct arena *a, const char *u)
+{
+	if (u == NULL || *u == '\0')
+		return "";
+	if (!strncmp(u, "http://", 7) || !strncmp(u, "https://", 8))
+		return u;
+	return arena_printf(a, "%s%s%s", app->conf.base_url,
+	    *u == '/' ? "" : "/", u);
+}
+
+/* Every path segment percent-encoded again (the path arrives decoded). */
+static const char *
+encode_path(struct arena *a, const char *path)
+{
+	struct buf b;
+	const char *s = path, *out;
+
+	buf_init(&b, 0);
+	while (*s) {
+		const char *e = strchr(s + 1, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+
+		if (*s == '/') {
+			buf_putc(&b, '/');
+			s++;
+			n--;
+		}
+		esc_url_component(&b, s, n);
+		s += n;
+	}
+	out = arena_strdup(a, b.data ? b.data : "/");
+	buf_free(&b);
+	return out;
+}
+
+/* Search engines show about this much of a description. */
+#define DESCRIPTION_BYTES 200
+
+/* s cut at a space to at most max bytes, with "…" when cut. */
+static const char *
+shorten(struct arena *a, const char *s, size_t max)
+{
+	size_t n = strlen(s), cut;
+
+	if (n <= max)
+		return s;
+	for (cut = max - 3; cut > 0 && s[cut] != ' '; cut--)
+		;
+	if (cut == 0)
+		for (cut = max - 3; cut > 0 &&
+		    ((unsigned char)s[cut] & 0xC0) == 0x80; cut--)
+			;
+	while (cut > 0 && (s[cut - 1] == ' ' || s[cut - 1] == ',' ||
+	    s[cut - 1] == '.' || s[cut - 1] == ';' || s[cut - 1] == ':'))
+		cut--;
+	return arena_printf(a, "%.*s\xe2\x80\xa6", (int)cut, s);
+}
+
+void
+page_meta(struct app *app, struct req *rq, struct tval *ctx,
+    const char *path, const char *description, const char *image,
+    const char *image_alt)
+{
+	const char *d = description;
+
+	tv_str(ctx, "meta_canonical", abs_url(app, rq->a, path ? path :
+	    encode_path(rq->a, rq->path ? rq->path : "/")));
+	if (d == NULL || *d == '\0')
+		d = *app->conf.tagline ? app->conf.tagline : app->conf.title;
+	if (description || !path)
+		tv_str(ctx, "meta_description", shorten(rq->a, d,
+		    DESCRIPTION_BYTES));
+	tv_str(ctx, "meta_image", image && *image ?
+	    abs_url(app, rq->a, image) : "");
+	tv_str(ctx, "meta_image_alt", image_alt ? image_alt : "");
+	tv_str(ctx, "meta_card", image && *image ? "summary_large_image" :
+	    "summary");
+}
+
+void
+page_feeds(struct app *app, struct req *rq, struct tval *ctx,
+    const char *path, const char *what)
+{
+	struct tval *l = tv_list(rq->a);
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		struct tval *f = tv_push(l);
+		tv_str(f, "type", kinds[i].type);
+		tv_str(f, "title", arena_printf(rq->a, "%s (%s)", what,
+		    kinds[i].label));
+		tv_str(f, "url", abs_url(app, rq->a, arena_printf(rq->a,
+		    "%s%s", path, kinds[i].suffix + 1)));
+	}
+	tv_put(ctx, "page_feeds", l);
+	tv_str(ctx, "page_feed_url", arena_printf(rq->a, "%sfeed/", path));
 }
 
 void
@@ -106,6 +236,22 @@ const char *
 url_author(struct arena *a, const char *login)
 {
 	return arena_printf(a, "/author/%s/", url_component(a, login));
+}
+
+const char *
+url_tag(struct arena *a, const char *slug)
+{
+	return arena_printf(a, "/tag/%s/", url_component(a, slug));
+}
+
+const char *
+url_date(struct arena *a, int y, int m, int d)
+{
+	if (m == 0)
+		return arena_printf(a, "/%04d/", y);
+	if (d == 0)
+		return arena_printf(a, "/%04d/%02d/", y, m);
+	return arena_printf(a, "/%04d/%02d/%02d/", y, m, d);
 }
 
 int

@@ -6,9 +6,25 @@
 
 #include "app.h"
 
-/* New context with site, page_title, css_url, lang, nav_categories.
+/* New context with site, page_title, css_url, lang, nav_categories, the
+ * site's feeds for autodiscovery (feeds), and the page's metadata for
+ * crawlers and link previews with defaults: meta_canonical (this path),
+ * meta_title, meta_description (the tagline), meta_type "website",
+ * meta_card; noindex when the site asks crawlers away.
  * title NULL = the site title alone. Arena-owned. */
 struct tval *page_ctx(struct app *app, struct req *rq, const char *title);
+/* Override the metadata: canonical path (site-relative; NULL keeps this
+ * path), description (plain text; NULL keeps the default) and featured
+ * image (path or URL; NULL = none) with its alt text. */
+void page_meta(struct app *app, struct req *rq, struct tval *ctx,
+    const char *path, const char *description, const char *image,
+    const char *image_alt);
+/* Add RSS, Atom and JSON Feed links (autodiscovery) for the feeds under
+ * path ("/category/x/" → /category/x/feed/ ...), titled what. */
+void page_feeds(struct app *app, struct req *rq, struct tval *ctx,
+    const char *path, const char *what);
+/* Absolute URL of a site-relative path (or an absolute URL as is). */
+const char *abs_url(struct app *app, struct arena *a, const char *u);
 /* Render template name with ctx into rs as text/html (status unchanged
  * unless rendering fails, then 500). */
 void page_render(struct app *app, struct req *rq, struct resp *rs,
@@ -17,10 +33,25 @@ void page_render(struct app *app, struct req *rq, struct resp *rs,
 /* s percent-encoded as one URL path segment or query value. */
 const char *url_component(struct arena *a, const char *s);
 
+/* Cache-Control per kind of page. Pages that take comments revalidate
+ * every time (a 304 is cheap); listings and the API may be a minute old
+ * (a new comment's count shows within that); feeds, which readers poll,
+ * five minutes; files named by their content's hash, forever. */
+#define CACHE_ARTICLE "no-cache"
+#define CACHE_ARTICLE_PERSONAL "private, no-cache"
+#define CACHE_LISTING "public, max-age=60"
+#define CACHE_API "public, max-age=60"
+#define CACHE_FEED "public, max-age=300"
+#define CACHE_SITE_FILES "public, max-age=3600"
+#define CACHE_IMMUTABLE "public, max-age=31536000, immutable"
+
 /* Site-relative URLs, arena-owned. */
 const char *url_post(struct arena *a, const struct post *p);
 const char *url_category(struct arena *a, const char *slug);
 const char *url_author(struct arena *a, const char *login);
+const char *url_tag(struct arena *a, const char *slug);
+/* "/2026/", "/2026/10/", "/2026/10/06/" (m or d 0 = coarser). */
+const char *url_date(struct arena *a, int y, int m, int d);
 
 /* Comments open now? (flag and close-after-days) */
 int post_comments_open(const struct app *app, const struct post *p,

@@ -28,6 +28,15 @@ put_cats(struct arena *a, struct tval *obj, const struct post *p)
 	}
 	tv_put(obj, "categories", l);
 	tv_bool(obj, "has_categories", p->ncats > 0);
+	l = tv_list(a);
+	for (i = 0; i < p->ntags; i++) {
+		struct tval *t = tv_push(l);
+		tv_str(t, "name", p->tags[i].name);
+		tv_str(t, "url", url_tag(a, p->tags[i].slug));
+		tv_str(t, "sep", i + 1 < p->ntags ? ", " : "");
+	}
+	tv_put(obj, "tags", l);
+	tv_bool(obj, "has_tags", p->ntags > 0);
 }
 
 static void
@@ -49,11 +58,13 @@ put_post_common(struct arena *a, struct tval *o, const struct post *p)
 	put_cats(a, o, p);
 }
 
-/* Front page and archives share one template. */
+/* Front page and archives share one template. description: for the
+ * page's metadata (NULL = the tagline); feeds: the archive has its own
+ * feeds, titled so (NULL = only the site's). */
 static void
 listing(struct app *app, struct req *rq, struct resp *rs,
     const struct post_query *q0, int64_t page, const char *heading,
-    const char *base)
+    const char *base, const char *description, const char *feeds)
 {
 	struct post_query q = *q0;
 	struct post *posts;
@@ -73,11 +84,21 @@ listing(struct app *app, struct req *rq, struct resp *rs,
 		h_error(app, rq, rs, 404, "There is no such page.");
 		return;
 	}
+	/* A date archive is only an address while something was published
+	 * then (WordPress answers the same). */
+	if (n == 0 && (q.from || q.until)) {
+		h_error(app, rq, rs, 404, "Nothing was published then.");
+		return;
+	}
 	ctx = page_ctx(app, rq, heading ? heading :
 	    (page > 1 ? arena_printf(rq->a, "Page %lld", (long long)page) :
 	    NULL));
 	if (heading)
 		tv_str(ctx, "heading", heading);
+	page_meta(app, rq, ctx, page > 1 ? arena_printf(rq->a, "%spage/%lld/",
+	    base, (long long)page) : base, description, NULL, NULL);
+	if (feeds)
+		page_feeds(app, rq, ctx, base, feeds);
 	list = tv_list(rq->a);
 	for (i = 0; i < n; i++) {
 		struct tval *o = tv_push(list);
@@ -102,6 +123,7 @@ listing(struct app *app, struct req *rq, struct resp *rs,
 		tv_str(ctx, "newer_url", arena_printf(rq->a, "%spage/%lld/",
 		    base, (long long)page - 1));
 	page_render(app, rq, rs, "front", ctx);
+	resp_header(rs, "Cache-Control", CACHE_LISTING);
 }
 
 void
@@ -109,7 +131,7 @@ h_front(struct app *app, struct req *rq, struct resp *rs, int64_t page)
 {
 	struct post_query q = { 0 };
 
-	listing(app, rq, rs, &q, page, NULL, "/");
+	listing(app, rq, rs, &q, page, NULL, "/", NULL, NULL);
 }
 
 void
@@ -126,7 +148,9 @@ h_category(struct app *app, struct req *rq, struct resp *rs,
 	q.category_slug = c.slug;
 	listing(app, rq, rs, &q, page,
 	    arena_printf(rq->a, "Category: %s", c.name),
-	    url_category(rq->a, c.slug));
+	    url_category(rq->a, c.slug), arena_printf(rq->a, "Articles in "
+	    "%s on %s.", c.name, app->conf.title), arena_printf(rq->a,
+	    "%s \xe2\x80\x93 %s", c.name, app->conf.title));
 }
 
 void
@@ -143,7 +167,71 @@ h_author(struct app *app, struct req *rq, struct resp *rs,
 	q.author_login = u.login;
 	listing(app, rq, rs, &q, page,
 	    arena_printf(rq->a, "Posts by %s", u.name),
-	    url_author(rq->a, u.login));
+	    url_author(rq->a, u.login), arena_printf(rq->a, "Articles by %s "
+	    "on %s.", u.name, app->conf.title), arena_printf(rq->a,
+	    "Posts by %s \xe2\x80\x93 %s", u.name, app->conf.title));
+}
+
+void
+h_tag(struct app *app, struct req *rq, struct resp *rs, const char *slug,
+    int64_t page)
+{
+	struct post_query q = { 0 };
+	struct tag t;
+
+	if (store_tag_get(app->store, rq->a, slug, &t) != P_OK) {
+		h_error(app, rq, rs, 404, "There is no such tag.");
+		return;
+	}
+	q.tag_slug = t.slug;
+	listing(app, rq, rs, &q, page, arena_printf(rq->a, "Tag: %s", t.name),
+	    url_tag(rq->a, t.slug), arena_printf(rq->a, "Articles tagged "
+	    "%s on %s.", t.name, app->conf.title), arena_printf(rq->a,
+	    "%s \xe2\x80\x93 %s", t.name, app->conf.title));
+}
+
+void
+h_date_archive(struct app *app, struct req *rq, struct resp *rs, int y,
+    int m, int d, int64_t page)
+{
+	static const char *const months[] = { "January", "February", "March",
+		"April", "May", "June", "July", "August", "September",
+		"October", "November", "December" };
+	struct post_query q = { 0 };
+	struct tm tm;
+	const char *heading;
+	time_t from, until;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m ? m - 1 : 0;
+	tm.tm_mday = d ? d : 1;
+	from = timegm(&tm);
+	/* timegm normalises 2026-02-30 to March 2: such a day is not one. */
+	if (from == (time_t)-1 || tm.tm_mon != (m ? m - 1 : 0) ||
+	    tm.tm_mday != (d ? d : 1)) {
+		h_error(app, rq, rs, 404, "There is no such date.");
+		return;
+	}
+	if (m == 0)
+		tm.tm_year++;
+	else if (d == 0)
+		tm.tm_mon++;
+	else
+		tm.tm_mday++;
+	until = timegm(&tm);
+	q.from = (int64_t)from;
+	q.until = (int64_t)until;
+	if (m == 0)
+		heading = arena_printf(rq->a, "Archive: %d", y);
+	else if (d == 0)
+		heading = arena_printf(rq->a, "Archive: %s %d", months[m - 1], y);
+	else
+		heading = arena_printf(rq->a, "Archive: %s %d, %d",
+		    months[m - 1], d, y);
+	listing(app, rq, rs, &q, page, heading, url_date(rq->a, y, m, d),
+	    arena_printf(rq->a, "Articles published on %s in %s.",
+	    app->conf.title, heading + strlen("Archive: ")), NULL);
 }
 
 struct tctx {
@@ -213,6 +301,34 @@ nodes_to_list(struct tctx *t, const struct thread_node *n)
 	return l;
 }
 
+/* What crawlers and link previews read: OpenGraph article tags, the
+ * excerpt as description, the featured image; the comment feeds. */
+static void
+article_meta(struct app *app, struct req *rq, struct tval *ctx,
+    const struct post *p)
+{
+	const char *u = url_post(rq->a, p);
+	struct tval *l;
+	char iso[21];
+	size_t i;
+
+	page_meta(app, rq, ctx, u, p->excerpt, p->image, p->image_caption);
+	str_iso8601(p->published, iso);
+	tv_str(ctx, "meta_type", "article");
+	tv_str(ctx, "meta_published", iso);
+	tv_str(ctx, "meta_author", p->author_name);
+	l = tv_list(rq->a);
+	for (i = 0; i < p->ncats; i++)
+		tv_str(tv_push(l), "name", p->cats[i].name);
+	tv_put(ctx, "meta_sections", l);
+	l = tv_list(rq->a);
+	for (i = 0; i < p->ntags; i++)
+		tv_str(tv_push(l), "name", p->tags[i].name);
+	tv_put(ctx, "meta_tags", l);
+	page_feeds(app, rq, ctx, u, arena_printf(rq->a,
+	    "Comments on \xe2\x80\x9c%s\xe2\x80\x9d", p->title));
+}
+
 /* The comment a reply form targets, if it is visible to this reader. */
 static const struct comment *
 find_visible(const struct thread_node *n, int64_t id)
@@ -240,6 +356,8 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 	int64_t now = (int64_t)time(NULL), parent = 0;
 	const struct comment *pc = NULL;
 	struct form_in pre;
+	const char *ts = NULL;
+	int personal = viewer != NULL;
 	struct admin ad;
 	enum perr e;
 
@@ -252,6 +370,7 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 	thread_build(rq->a, cs, n, viewer, app->conf.thread_depth, &roots,
 	    &shown);
 	ctx = page_ctx(app, rq, p->title);
+	article_meta(app, rq, ctx, p);
 	po = tv_obj(rq->a);
 	put_post_common(rq->a, po, p);
 	/* The author's own Markdown, rendered when the post was saved. */
@@ -338,6 +457,8 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 			    &pre.url);
 			pre.text = "";
 			f = &pre;
+			if (*pre.author || *pre.email || *pre.url)
+				personal = 1;
 		}
 		form = tv_obj(rq->a);
 		if (ad.role != ROLE_NONE) {
@@ -359,14 +480,30 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 		tv_str(form, "email", f->email);
 		tv_str(form, "website", f->url);
 		tv_str(form, "text", f->text);
-		tv_str(form, "ts", sign_make(rq->a, app->key, arena_printf(
-		    rq->a, "t%lld", (long long)now)));
+		ts = sign_make(rq->a, app->key, arena_printf(rq->a, "t%lld",
+		    (long long)now));
+		tv_str(form, "ts", ts);
 		if (f->error)
 			tv_str(form, "error", f->error);
 		tv_int(form, "max_len", app->conf.max_length);
 		tv_put(ctx, "form", form);
 	}
 	page_render(app, rq, rs, "article", ctx);
+	/* The form's timestamp is new on every render; the page means the
+	 * same without it, so it does not change the (then weak) ETag. */
+	rs->volatile_part = ts;
+	/* Pages that take comments change often: caches revalidate every
+	 * time. One showing the reader's own name or pending comment is
+	 * theirs alone. */
+	resp_header(rs, "Cache-Control", personal || ad.role != ROLE_NONE ?
+	    CACHE_ARTICLE_PERSONAL : CACHE_ARTICLE);
+	/* A staff member's page (Edit links, their name, their session's
+	 * CSRF token) differs from everyone else's by a login, which moves
+	 * no change clock: a date could validate a copy taken before the
+	 * login or after the logout. Only the ETag, which hashes these very
+	 * bytes, may revalidate it. */
+	if (ad.role != ROLE_NONE)
+		rs->last_modified = -1;
 }
 
 int64_t
@@ -414,6 +551,4 @@ h_article(struct app *app, struct req *rq, struct resp *rs, int y, int m,
 		return;
 	}
 	article_page(app, rq, rs, &p, NULL, commenter_from_cookie(app, rq));
-	/* Pages that take comments change often; let caches revalidate. */
-	resp_header(rs, "Cache-Control", "no-cache");
 }

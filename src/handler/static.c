@@ -28,7 +28,9 @@ h_theme(struct app *app, struct req *rq, struct resp *rs, const char *name)
 	rs->status = 200;
 	rs->content_type = "text/css; charset=utf-8";
 	/* The URL carries a hash of the content (?v=), so it never changes. */
-	resp_header(rs, "Cache-Control", "public, max-age=31536000, immutable");
+	resp_header(rs, "Cache-Control", CACHE_IMMUTABLE);
+	/* The bytes are built into the binary: they change only with it. */
+	rs->last_modified = app->started;
 }
 
 static const char *
@@ -98,6 +100,7 @@ h_media(struct app *app, struct req *rq, struct resp *rs, const char *name)
 	}
 	rs->status = 200;
 	rs->content_type = type;
+	rs->last_modified = (int64_t)sb.st_mtime;
 	resp_header(rs, "Cache-Control", "public, max-age=86400");
 	/* An SVG is a document: never let one run script or load things. */
 	resp_header(rs, "Content-Security-Policy",

@@ -98,14 +98,51 @@ want_slash(struct req *rq, struct resp *rs, const struct path *p)
 	return 0;
 }
 
+/* ".../feed/" (RSS), ".../feed/atom/" or ".../feed.json" starting at
+ * segment i; sets *f. */
+static int
+feed_of(const struct path *p, size_t i, enum feed_format *f)
+{
+	if (p->n == i + 1 && !strcmp(p->seg[i], "feed")) {
+		*f = FEED_RSS;
+		return 1;
+	}
+	if (p->n == i + 2 && !strcmp(p->seg[i], "feed") &&
+	    !strcmp(p->seg[i + 1], "atom")) {
+		*f = FEED_ATOM;
+		return 1;
+	}
+	if (p->n == i + 1 && !p->trailing && !strcmp(p->seg[i], "feed.json")) {
+		*f = FEED_JSON;
+		return 1;
+	}
+	return 0;
+}
+
+/* Feeds other than JSON Feed end in a slash like pages. */
+static int
+feed_slash(struct req *rq, struct resp *rs, const struct path *p,
+    enum feed_format f)
+{
+	return f == FEED_JSON || want_slash(rq, rs, p);
+}
+
 void
 routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 {
 	struct path p;
 	long long y, m, d, page, id;
+	enum feed_format ff;
 
 	if (!split(rq->a, rq->path, &p)) {
 		h_error(app, rq, rs, 404, "There is nothing at this address.");
+		return;
+	}
+	if (p.n >= 2 && !strcmp(p.seg[0], "comments") &&
+	    feed_of(&p, 1, &ff)) {
+		if (!want_get(app, rq, rs) || !feed_slash(rq, rs, &p, ff))
+			return;
+		h_feed_comments(app, rq, rs, ff);
 		return;
 	}
 	if (p.n >= 1 && !strcmp(p.seg[0], "comments") && p.n == 1) {
@@ -127,6 +164,11 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 	if (p.n >= 1 && !strcmp(p.seg[0], "api")) {
 		if (!want_get(app, rq, rs))
 			return;
+		if (p.n == 3 && !strcmp(p.seg[1], "v1") &&
+		    !strcmp(p.seg[2], "search")) {
+			h_api_search(app, rq, rs);
+			return;
+		}
 		if (p.n >= 3 && !strcmp(p.seg[1], "v1") &&
 		    !strcmp(p.seg[2], "posts")) {
 			if (p.n == 3) {
@@ -157,6 +199,25 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 		h_front(app, rq, rs, page);
 		return;
 	}
+	if (p.n >= 1 && feed_of(&p, 0, &ff)) {
+		if (feed_slash(rq, rs, &p, ff))
+			h_feed_posts(app, rq, rs, ff, NULL, NULL, NULL);
+		return;
+	}
+	if (p.n == 1 && !strcmp(p.seg[0], "search")) {
+		/* Takes a query string: never redirected (that would lose
+		 * it), /search and /search/ both answer. */
+		h_search(app, rq, rs);
+		return;
+	}
+	if (p.n == 1 && !p.trailing && !strcmp(p.seg[0], "sitemap.xml")) {
+		h_sitemap(app, rq, rs);
+		return;
+	}
+	if (p.n == 1 && !p.trailing && !strcmp(p.seg[0], "robots.txt")) {
+		h_robots(app, rq, rs);
+		return;
+	}
 	if (p.n == 2 && !strcmp(p.seg[0], "theme")) {
 		h_theme(app, rq, rs, p.seg[1]);
 		return;
@@ -172,6 +233,22 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 		h_comment_status(app, rq, rs, p.seg[1]);
 		return;
 	}
+	if (p.n >= 3 && (!strcmp(p.seg[0], "category") ||
+	    !strcmp(p.seg[0], "tag") || !strcmp(p.seg[0], "author")) &&
+	    feed_of(&p, 2, &ff)) {
+		if (feed_slash(rq, rs, &p, ff))
+			h_feed_posts(app, rq, rs, ff,
+			    p.seg[0][0] == 'c' ? p.seg[1] : NULL,
+			    p.seg[0][0] == 't' ? p.seg[1] : NULL,
+			    p.seg[0][0] == 'a' ? p.seg[1] : NULL);
+		return;
+	}
+	if (p.n >= 2 && !strcmp(p.seg[0], "tag") && page_of(&p, 2, &page)) {
+		if (!want_slash(rq, rs, &p))
+			return;
+		h_tag(app, rq, rs, p.seg[1], page);
+		return;
+	}
 	if (p.n >= 2 && !strcmp(p.seg[0], "category") && page_of(&p, 2, &page)) {
 		if (!want_slash(rq, rs, &p))
 			return;
@@ -182,6 +259,29 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 		if (!want_slash(rq, rs, &p))
 			return;
 		h_author(app, rq, rs, p.seg[1], page);
+		return;
+	}
+	/* Date archives: /YYYY/, /YYYY/MM/, /YYYY/MM/DD/, each + page/N/. */
+	if (p.n >= 1 && num(p.seg[0], 4, 1970, 9999, &y)) {
+		m = d = 0;
+		if (page_of(&p, 1, &page) ||
+		    (p.n >= 2 && num(p.seg[1], 2, 1, 12, &m) &&
+		    page_of(&p, 2, &page)) ||
+		    (p.n >= 3 && num(p.seg[1], 2, 1, 12, &m) &&
+		    num(p.seg[2], 2, 1, 31, &d) && page_of(&p, 3, &page))) {
+			if (!want_slash(rq, rs, &p))
+				return;
+			h_date_archive(app, rq, rs, (int)y, (int)m, (int)d,
+			    page);
+			return;
+		}
+	}
+	if (p.n >= 5 && num(p.seg[0], 4, 1970, 9999, &y) &&
+	    num(p.seg[1], 2, 1, 12, &m) && num(p.seg[2], 2, 1, 31, &d) &&
+	    feed_of(&p, 4, &ff)) {
+		if (feed_slash(rq, rs, &p, ff))
+			h_feed_post_comments(app, rq, rs, ff, (int)y, (int)m,
+			    (int)d, p.seg[3]);
 		return;
 	}
 	if (p.n == 4 && num(p.seg[0], 4, 1970, 9999, &y) &&

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "../base/log.h"
 #include "../base/str.h"
 #include "../handler/admin.h"
+#include "encode.h"
 #include "form.h"
 #include "multipart.h"
 
@@ -190,30 +192,73 @@ conf_leave(struct app *app)
 	pthread_rwlock_unlock(&app->conf_lock);
 }
 
+/* Cache-Control when the handler chose none: revalidate successes, keep
+ * no copy of failures (they are often transient). */
+static const char *
+default_cache_control(int status)
+{
+	if (status >= 200 && status < 300)
+		return "no-cache";
+	if (status >= 400)
+		return status >= 500 || status == 429 ? "no-store" : "no-cache";
+	return NULL;
+}
+
+static int
+has_header(const struct resp *rs, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nheaders; i++)
+		if (!strcasecmp(rs->hname[i], name))
+			return 1;
+	return 0;
+}
+
 static enum MHD_Result
-send_resp(struct rstate *st, struct MHD_Connection *c, struct resp *rs)
+send_resp(struct app *app, struct rstate *st, struct MHD_Connection *c,
+    struct resp *rs)
 {
 	struct MHD_Response *r;
+	struct enc_out eo;
 	enum MHD_Result ret;
+	const char *cc;
 	size_t len, i;
 	char *data;
+	int status;
 
+	/* Coding, validators and conditions, for every kind of answer. */
+	enc_prepare(app, &st->rq, rs, &eo);
+	status = eo.not_modified ? 304 : rs->status;
+	if (eo.not_modified)
+		buf_reset(&rs->body);
 	data = buf_detach(&rs->body, &len);
 	r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
 	if (r == NULL) {
 		free(data);
 		return MHD_NO;
 	}
-	if (rs->content_type)
+	if (rs->content_type && !eo.not_modified)
 		MHD_add_response_header(r, "Content-Type", rs->content_type);
+	if (eo.coding && !eo.not_modified)
+		MHD_add_response_header(r, "Content-Encoding", eo.coding);
+	if (eo.vary)
+		MHD_add_response_header(r, "Vary", "Accept-Encoding");
+	if (eo.etag[0])
+		MHD_add_response_header(r, "ETag", eo.etag);
+	if (eo.last_modified[0])
+		MHD_add_response_header(r, "Last-Modified", eo.last_modified);
+	if (!has_header(rs, "Cache-Control") &&
+	    (cc = default_cache_control(rs->status)) != NULL)
+		MHD_add_response_header(r, "Cache-Control", cc);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy",
 	    "strict-origin-when-cross-origin");
 	for (i = 0; i < rs->nheaders; i++)
 		MHD_add_response_header(r, rs->hname[i], rs->hval[i]);
-	st->status = rs->status;
+	st->status = status;
 	st->bytes = len;
-	ret = MHD_queue_response(c, (unsigned)rs->status, r);
+	ret = MHD_queue_response(c, (unsigned)status, r);
 	MHD_destroy_response(r);
 	return ret;
 }
@@ -225,14 +270,17 @@ send_error(struct app *app, struct rstate *st, struct MHD_Connection *c,
 {
 	struct resp rs;
 
+	enum MHD_Result ret;
+
 	memset(&rs, 0, sizeof(rs));
 	buf_init(&rs.body, 0);
 	conf_enter(app);
 	h_error(app, &st->rq, &rs, status, msg);
-	conf_leave(app);
 	if (status == 405)
 		resp_header(&rs, "Allow", "GET, HEAD, POST");
-	return send_resp(st, c, &rs);
+	ret = send_resp(app, st, c, &rs);
+	conf_leave(app);
+	return ret;
 }
 
 static enum MHD_Result
@@ -240,13 +288,18 @@ dispatch(struct app *app, struct rstate *st, struct MHD_Connection *c)
 {
 	struct resp rs;
 
+	enum MHD_Result ret;
+
 	memset(&rs, 0, sizeof(rs));
 	buf_init(&rs.body, 0);
 	rs.status = 200;
 	conf_enter(app);
 	routes_dispatch(app, &st->rq, &rs);
+	/* Still under conf_lock: the validators read the conf the page was
+	 * made with (app_last_modified). */
+	ret = send_resp(app, st, c, &rs);
 	conf_leave(app);
-	return send_resp(st, c, &rs);
+	return ret;
 }
 
 static enum MHD_Result

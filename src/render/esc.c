@@ -308,3 +308,32 @@ out:
 		rewind_to(b, mark);
 	return e;
 }
+
+struct html_trusted
+esc_html_marked(struct arena *a, const char *s)
+{
+	struct buf b;
+	struct html_trusted out;
+	const char *run = s, *p;
+	int open = 0;
+
+	buf_init(&b, 0);
+	for (p = s;; p++) {
+		if (*p != ESC_MARK_ON && *p != ESC_MARK_OFF && *p != '\0')
+			continue;
+		esc_html_text(&b, run, (size_t)(p - run));
+		if (*p == ESC_MARK_ON && !open) {
+			buf_puts(&b, "<mark>");
+			open = 1;
+		} else if ((*p == ESC_MARK_OFF || *p == '\0') && open) {
+			buf_puts(&b, "</mark>");
+			open = 0;
+		}
+		if (*p == '\0')
+			break;
+		run = p + 1;
+	}
+	out.html = arena_strdup(a, b.data ? b.data : "");
+	buf_free(&b);
+	return out;
+}

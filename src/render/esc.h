@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "../base/arena.h"
 #include "../base/buf.h"
 
 struct html_trusted {
@@ -36,6 +37,17 @@ enum perr esc_xml_text(struct buf *b, const char *s, size_t n);
  * quotes, backslash, and < > & / U+2028 U+2029 so output is also safe
  * inside <script>. Invalid UTF-8 bytes become U+FFFD. */
 enum perr esc_json_str(struct buf *b, const char *s, size_t n);
+
+/* Bytes that mark matched words in search results (the store puts them
+ * around each match; handler/search.c checks both sides agree). Stored
+ * text never contains them: C0 controls are refused on input. */
+#define ESC_MARK_ON '\x02'
+#define ESC_MARK_OFF '\x03'
+/* s escaped as HTML text, with each marked span wrapped in <mark> and
+ * </mark> (an unclosed one is closed at the end; stray markers vanish):
+ * the only markup in the result, which is why this may make a struct
+ * html_trusted. Arena-owned. */
+struct html_trusted esc_html_marked(struct arena *a, const char *s);
 
 /* 1 if url (after stripping leading whitespace/controls and decoding
  * nothing) has no scheme or an http, https or mailto scheme. */

@@ -1042,8 +1042,9 @@ ex_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 /* max bounds the text; "…" (3 bytes) follows when it was cut. Collection
  * stops just past max so a long document costs no more than a short one
  * beyond md4c's own parse. */
-enum perr
-md_excerpt(const char *src, size_t n, size_t max, struct buf *out)
+static enum perr
+excerpt(unsigned flags, const char *src, size_t n, size_t max,
+    struct buf *out)
 {
 	MD_PARSER p;
 	struct mdsrc copy;
@@ -1060,7 +1061,7 @@ md_excerpt(const char *src, size_t n, size_t max, struct buf *out)
 	buf_init(&x.text, 0);
 	x.stop = max;
 	memset(&p, 0, sizeof(p));
-	p.flags = FLAGS_EXCERPT;
+	p.flags = flags;
 	p.enter_block = ex_block;
 	p.leave_block = ex_block;
 	p.enter_span = ex_span;
@@ -1101,4 +1102,21 @@ out:
 	buf_free(&x.text);
 	free(copy.p);
 	return e;
+}
+
+enum perr
+md_excerpt(const char *src, size_t n, size_t max, struct buf *out)
+{
+	return excerpt(FLAGS_EXCERPT, src, n, max, out);
+}
+
+/* A comment's raw HTML is text on its page, so it is text here too. */
+enum perr
+md_plain_text(enum md_profile prof, const char *src, size_t n,
+    struct buf *out)
+{
+	/* Plain text is never longer than its source plus the replacement
+	 * characters for bad bytes, so this bound never cuts. */
+	return excerpt(prof == MD_PROFILE_COMMENT ? FLAGS_COMMENT :
+	    FLAGS_POST, src, n, SIZE_MAX / 4, out);
 }

@@ -28,6 +28,12 @@ enum perr md_render(enum md_profile prof, const char *src, size_t n,
  * when cut. Appended to out. */
 enum perr md_excerpt(const char *src, size_t n, size_t max, struct buf *out);
 
+/* The whole plain text of Markdown source as the profile renders it (as
+ * md_excerpt, uncut; a comment's raw HTML stays as text): what the search
+ * index holds and what a search snippet shows. Appended. */
+enum perr md_plain_text(enum md_profile prof, const char *src, size_t n,
+    struct buf *out);
+
 /* Number of links (explicit and auto-linked) md_render would produce for
  * the comment profile; used by moderation's link limit. */
 int md_count_links(const char *src, size_t n);

@@ -30,6 +30,21 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
+/* Triggers that move the change clock on every kind of write to table t. */
+#define CLOCK_ON(t, ev) \
+	"CREATE TRIGGER " #t "_clock_" #ev " AFTER " #ev " ON " #t " BEGIN" \
+	"  UPDATE changes SET" \
+	"    at = max(at, CAST(strftime('%s', 'now') AS INTEGER)) WHERE id = 1;" \
+	"END;"
+#define CLOCK(t) CLOCK_ON(t, INSERT) CLOCK_ON(t, UPDATE) CLOCK_ON(t, DELETE)
+/* The same for the rows of t that cond (SQL over NEW or OLD) picks. */
+#define CLOCK_WHEN(t, ev, cond) \
+	"CREATE TRIGGER " #t "_clock_" #ev " AFTER " #ev " ON " #t \
+	"  WHEN " cond " BEGIN" \
+	"  UPDATE changes SET" \
+	"    at = max(at, CAST(strftime('%s', 'now') AS INTEGER)) WHERE id = 1;" \
+	"END;"
+
 /*
  * Numbered migrations. PRAGMA user_version holds how many are applied;
  * open applies the missing ones in order, each in its own transaction.
@@ -211,6 +226,104 @@ static const char *const migrations[] = {
 	"  data BLOB NOT NULL"
 	") STRICT;"
 	"CREATE INDEX media_created ON media (created DESC, hash);",
+
+	/* 3: the search index; the site's change clock; plain text of
+	 * bodies; indexes for feeds and "newest comment". (Tags came with
+	 * 2, in the shape the tag archives and feeds read.) */
+	/* Plain text made by the writer along with body_html; '' = not
+	 * given, and the index falls back to the Markdown source. */
+	"ALTER TABLE posts ADD COLUMN body_text TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE comments ADD COLUMN body_text TEXT NOT NULL DEFAULT '';"
+	/* A writer that changes the source without new plain text must not
+	 * leave the old words searchable: forget the stale text. */
+	"CREATE TRIGGER posts_text_stale AFTER UPDATE OF body_md ON posts"
+	"  WHEN NEW.body_md IS NOT OLD.body_md AND NEW.body_text <> ''"
+	"    AND NEW.body_text IS OLD.body_text BEGIN"
+	"  UPDATE posts SET body_text = '' WHERE id = NEW.id;"
+	"END;"
+	"CREATE TRIGGER comments_text_stale AFTER UPDATE OF body_md ON comments"
+	"  WHEN NEW.body_md IS NOT OLD.body_md AND NEW.body_text <> ''"
+	"    AND NEW.body_text IS OLD.body_text BEGIN"
+	"  UPDATE comments SET body_text = '' WHERE id = NEW.id;"
+	"END;"
+
+	/* "Newest approved comment" of a post, and the site's latest
+	 * comments feed, without scanning held ones. */
+	"CREATE INDEX comments_approved ON comments (post_id, created)"
+	"  WHERE status = 'approved';"
+	"CREATE INDEX comments_recent ON comments (created DESC, id DESC)"
+	"  WHERE status = 'approved';"
+
+	/* Full-text search over what the public may read: published posts
+	 * (rowid 2*id) and approved comments (rowid 2*id+1). unicode61 with
+	 * remove_diacritics 2 folds case and accents. Triggers keep it exact
+	 * in the writing transaction, whoever writes; whether a post is
+	 * visible yet (scheduled) is checked when searching. */
+	"CREATE VIRTUAL TABLE search_fts USING fts5("
+	"  title, body, who, post_id UNINDEXED,"
+	"  tokenize = 'unicode61 remove_diacritics 2');"
+	"CREATE TRIGGER posts_fts_ins AFTER INSERT ON posts"
+	"  WHEN NEW.status = 'publish' BEGIN"
+	"  INSERT INTO search_fts (rowid, title, body, who, post_id)"
+	"    VALUES (NEW.id * 2, NEW.title, CASE WHEN NEW.body_text <> ''"
+	"    THEN NEW.body_text ELSE NEW.body_md END, '', NEW.id);"
+	"END;"
+	"CREATE TRIGGER posts_fts_upd"
+	"  AFTER UPDATE OF title, body_md, body_text, status ON posts BEGIN"
+	"  DELETE FROM search_fts WHERE rowid = OLD.id * 2;"
+	"  INSERT INTO search_fts (rowid, title, body, who, post_id)"
+	"    SELECT NEW.id * 2, NEW.title, CASE WHEN NEW.body_text <> ''"
+	"    THEN NEW.body_text ELSE NEW.body_md END, '', NEW.id"
+	"    WHERE NEW.status = 'publish';"
+	"END;"
+	"CREATE TRIGGER posts_fts_del AFTER DELETE ON posts BEGIN"
+	"  DELETE FROM search_fts WHERE rowid = OLD.id * 2;"
+	"END;"
+	"CREATE TRIGGER comments_fts_ins AFTER INSERT ON comments"
+	"  WHEN NEW.status = 'approved' BEGIN"
+	"  INSERT INTO search_fts (rowid, title, body, who, post_id)"
+	"    VALUES (NEW.id * 2 + 1, '', CASE WHEN NEW.body_text <> ''"
+	"    THEN NEW.body_text ELSE NEW.body_md END, NEW.author, NEW.post_id);"
+	"END;"
+	"CREATE TRIGGER comments_fts_upd AFTER UPDATE OF status, body_md,"
+	"  body_text, author, post_id ON comments BEGIN"
+	"  DELETE FROM search_fts WHERE rowid = OLD.id * 2 + 1;"
+	"  INSERT INTO search_fts (rowid, title, body, who, post_id)"
+	"    SELECT NEW.id * 2 + 1, '', CASE WHEN NEW.body_text <> ''"
+	"    THEN NEW.body_text ELSE NEW.body_md END, NEW.author, NEW.post_id"
+	"    WHERE NEW.status = 'approved';"
+	"END;"
+	"CREATE TRIGGER comments_fts_del AFTER DELETE ON comments"
+	"  WHEN OLD.status = 'approved' BEGIN"
+	"  DELETE FROM search_fts WHERE rowid = OLD.id * 2 + 1;"
+	"END;"
+	"INSERT INTO search_fts (rowid, title, body, who, post_id)"
+	"  SELECT id * 2, title, body_md, '', id FROM posts"
+	"  WHERE status = 'publish';"
+	"INSERT INTO search_fts (rowid, title, body, who, post_id)"
+	"  SELECT id * 2 + 1, '', body_md, author, post_id FROM comments"
+	"  WHERE status = 'approved';"
+
+	/* When the content last changed, for HTTP's Last-Modified: every
+	 * write to a table pages show moves it, in the writing transaction
+	 * and whichever process writes. Never moves backwards. */
+	"CREATE TABLE changes ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  at INTEGER NOT NULL"
+	") STRICT;"
+	"INSERT INTO changes (id, at)"
+	"  VALUES (1, CAST(strftime('%s', 'now') AS INTEGER));"
+	CLOCK(posts) CLOCK(comments) CLOCK(categories) CLOCK(post_categories)
+	CLOCK(tags) CLOCK(post_tags) CLOCK(users)
+	/* The admin side's tables that pages show: images, old addresses,
+	 * and the settings page's values (title, thread depth...) in meta.
+	 * meta's other rows (the site secret, the settings version) change
+	 * no page by themselves. */
+	CLOCK(media) CLOCK(post_redirects)
+	CLOCK_WHEN(meta, INSERT, "NEW.key GLOB 'setting.*'")
+	CLOCK_WHEN(meta, UPDATE, "NEW.key GLOB 'setting.*'"
+	    " AND NEW.value IS NOT OLD.value")
+	CLOCK_WHEN(meta, DELETE, "OLD.key GLOB 'setting.*'"),
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -235,11 +348,12 @@ enum qid {
 	Q_POST_SET_OPEN,
 	Q_POST_EXISTS,
 	Q_CAT_LIST,
-	/* Four variants each, indexed by LIST_BY_CAT | LIST_BY_AUTHOR. */
+	/* Eight variants each, indexed by LIST_BY_CAT | LIST_BY_AUTHOR |
+	 * LIST_BY_TAG. */
 	Q_LIST,
-	Q_LIST_END = Q_LIST + 3,
+	Q_LIST_END = Q_LIST + 7,
 	Q_COUNT,
-	Q_COUNT_END = Q_COUNT + 3,
+	Q_COUNT_END = Q_COUNT + 7,
 	Q_COMMENT_POST_OF,
 	Q_COMMENT_INSERT,
 	Q_COMMENT_GET,
@@ -247,11 +361,23 @@ enum qid {
 	Q_COMMENT_LIST_STATUS,
 	Q_COMMENT_SET_STATUS,
 	Q_COMMENTER_KNOWN,
+	Q_TAG_INSERT,
+	Q_TAG_GET,
+	Q_POST_TAG_LINK,
+	Q_LAST_CHANGE,
+	Q_SEARCH,
+	Q_SEARCH_COUNT,
+	Q_RECENT_ALL,
+	Q_RECENT_POST,
+	/* Indexed by enum archive_kind. */
+	Q_ARCH,
+	Q_ARCH_END = Q_ARCH + ARCH_MONTH,
 	Q__N
 };
 
 #define LIST_BY_CAT 1
 #define LIST_BY_AUTHOR 2
+#define LIST_BY_TAG 4
 
 /* Column order is what read_post() expects. A missing author (only
  * possible if someone edited the file by hand) gives "" not a lost post. */
@@ -259,24 +385,46 @@ enum qid {
 	"SELECT p.id, p.slug, p.title, p.author_id, u.login, u.name," \
 	" p.published, p.body_md, p.body_html, p.excerpt, p.image," \
 	" p.image_caption, p.comments_open, p.n_approved, p.status," \
-	" p.modified" \
+	" p.modified, p.body_text," \
+	" (SELECT max(c.created) FROM comments c WHERE c.post_id = p.id" \
+	" AND c.status = 'approved')" \
 	" FROM posts p LEFT JOIN users u ON u.id = p.author_id "
 #define POST_COUNT "SELECT count(*) FROM posts p "
 #define POST_COUNT_U POST_COUNT "JOIN users u ON u.id = p.author_id "
 /* What readers may see; post_get by id is not limited by this. */
-#define LISTED "WHERE p.status = 'publish' AND p.published <= :now "
+#define LISTED "WHERE p.status = 'publish' AND p.published <= :now" \
+	" AND p.published >= :from AND p.published < :until "
 #define BY_CAT \
 	"AND p.id IN (SELECT pc.post_id FROM post_categories pc" \
 	" JOIN categories c ON c.id = pc.category_id WHERE c.slug = :cat) "
 #define BY_AUTHOR "AND u.login = :author "
+#define BY_TAG \
+	"AND p.id IN (SELECT pt.post_id FROM post_tags pt" \
+	" JOIN tags t ON t.id = pt.tag_id WHERE t.slug = :tag) "
 #define PAGE "ORDER BY p.published DESC, p.id DESC LIMIT :limit OFFSET :offset"
 
 /* Column order is what read_comment() expects. */
 #define COMMENT_SELECT \
 	"SELECT id, post_id, parent_id, author, email, url, ip, commenter," \
 	" user_id, body_md, body_html, created, status, held_reason," \
-	" moderator_edited" \
+	" moderator_edited, body_text" \
 	" FROM comments "
+/* The same columns for a query that joins (comments c). */
+#define COMMENT_SELECT_C \
+	"SELECT c.id, c.post_id, c.parent_id, c.author, c.email, c.url, c.ip," \
+	" c.commenter, c.user_id, c.body_md, c.body_html, c.created, c.status," \
+	" c.held_reason, c.moderator_edited, c.body_text FROM comments c "
+/* Newest publication or approved comment of post p. */
+#define LAST_ACTIVITY \
+	"max(p.published, coalesce((SELECT max(cm.created) FROM comments cm" \
+	" WHERE cm.post_id = p.id AND cm.status = 'approved'), 0))"
+#define VISIBLE "p.status = 'publish' AND p.published <= ?1 "
+/* Matches of ?1 on visible posts, of kind ?3 (-1 any, 0 posts, 1
+ * comments). */
+#define SEARCH_FROM \
+	" FROM search_fts f JOIN posts p ON p.id = f.post_id" \
+	" WHERE search_fts MATCH ?1 AND p.status = 'publish'" \
+	" AND p.published <= ?2 AND (?3 < 0 OR (f.rowid & 1) = ?3) "
 
 static const char *const qsql[Q__N] = {
 	[Q_BEGIN] = "BEGIN",
@@ -293,8 +441,9 @@ static const char *const qsql[Q__N] = {
 	[Q_USER_GET] = "SELECT id, login, name FROM users WHERE login = ?1",
 	[Q_POST_INSERT] = "INSERT INTO posts (slug, title, author_id,"
 	    " published, pub_day, body_md, body_html, excerpt, image,"
-	    " image_caption, comments_open) VALUES (?1, ?2, ?3, ?4,"
-	    " strftime('%Y-%m-%d', ?4, 'unixepoch'), ?5, ?6, ?7, ?8, ?9, ?10)",
+	    " image_caption, comments_open, body_text) VALUES (?1, ?2, ?3, ?4,"
+	    " strftime('%Y-%m-%d', ?4, 'unixepoch'), ?5, ?6, ?7, ?8, ?9, ?10,"
+	    " ?11)",
 	[Q_CAT_INSERT] = "INSERT INTO categories (slug, name) VALUES (?1, ?2)"
 	    " ON CONFLICT (slug) DO NOTHING",
 	[Q_CAT_GET] = "SELECT id, slug, name FROM categories WHERE slug = ?1",
@@ -303,9 +452,14 @@ static const char *const qsql[Q__N] = {
 	[Q_POST_GET] = POST_SELECT "WHERE p.id = ?1",
 	[Q_POST_FIND] = POST_SELECT "WHERE p.pub_day = ?1 AND p.slug = ?2"
 	    " AND p.status = 'publish' AND p.published <= ?3",
-	[Q_POST_CATS] = "SELECT c.id, c.slug, c.name FROM post_categories pc"
-	    " JOIN categories c ON c.id = pc.category_id WHERE pc.post_id = ?1"
-	    " ORDER BY c.name COLLATE NOCASE, c.name, c.id",
+	/* Categories (kind 0) then tags (kind 1), each by name: one query
+	 * per post read. */
+	[Q_POST_CATS] = "SELECT 0 AS kind, c.id, c.slug, c.name AS name"
+	    " FROM post_categories pc JOIN categories c"
+	    " ON c.id = pc.category_id WHERE pc.post_id = ?1"
+	    " UNION ALL SELECT 1, t.id, t.slug, t.name FROM post_tags pt"
+	    " JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = ?1"
+	    " ORDER BY kind, name COLLATE NOCASE, name, 2",
 	[Q_POST_SET_OPEN] = "UPDATE posts SET comments_open = ?2 WHERE id = ?1",
 	[Q_POST_EXISTS] = "SELECT 1 FROM posts WHERE id = ?1",
 	/* Same visibility as post_list: a category of only future posts
@@ -320,16 +474,29 @@ static const char *const qsql[Q__N] = {
 	[Q_LIST + LIST_BY_AUTHOR] = POST_SELECT LISTED BY_AUTHOR PAGE,
 	[Q_LIST + LIST_BY_CAT + LIST_BY_AUTHOR] =
 	    POST_SELECT LISTED BY_CAT BY_AUTHOR PAGE,
+	[Q_LIST + LIST_BY_TAG] = POST_SELECT LISTED BY_TAG PAGE,
+	[Q_LIST + LIST_BY_TAG + LIST_BY_CAT] =
+	    POST_SELECT LISTED BY_CAT BY_TAG PAGE,
+	[Q_LIST + LIST_BY_TAG + LIST_BY_AUTHOR] =
+	    POST_SELECT LISTED BY_AUTHOR BY_TAG PAGE,
+	[Q_LIST + LIST_BY_TAG + LIST_BY_CAT + LIST_BY_AUTHOR] =
+	    POST_SELECT LISTED BY_CAT BY_AUTHOR BY_TAG PAGE,
 	[Q_COUNT + 0] = POST_COUNT LISTED,
 	[Q_COUNT + LIST_BY_CAT] = POST_COUNT LISTED BY_CAT,
 	[Q_COUNT + LIST_BY_AUTHOR] = POST_COUNT_U LISTED BY_AUTHOR,
 	[Q_COUNT + LIST_BY_CAT + LIST_BY_AUTHOR] =
 	    POST_COUNT_U LISTED BY_CAT BY_AUTHOR,
+	[Q_COUNT + LIST_BY_TAG] = POST_COUNT LISTED BY_TAG,
+	[Q_COUNT + LIST_BY_TAG + LIST_BY_CAT] = POST_COUNT LISTED BY_CAT BY_TAG,
+	[Q_COUNT + LIST_BY_TAG + LIST_BY_AUTHOR] =
+	    POST_COUNT_U LISTED BY_AUTHOR BY_TAG,
+	[Q_COUNT + LIST_BY_TAG + LIST_BY_CAT + LIST_BY_AUTHOR] =
+	    POST_COUNT_U LISTED BY_CAT BY_AUTHOR BY_TAG,
 	[Q_COMMENT_POST_OF] = "SELECT post_id FROM comments WHERE id = ?1",
 	[Q_COMMENT_INSERT] = "INSERT INTO comments (post_id, parent_id, author,"
 	    " email, url, ip, commenter, user_id, body_md, body_html, created,"
-	    " status, held_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-	    " ?10, ?11, ?12, ?13)",
+	    " status, held_reason, body_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+	    " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 	[Q_COMMENT_GET] = COMMENT_SELECT "WHERE id = ?1",
 	[Q_COMMENT_LIST_POST] = COMMENT_SELECT
 	    "WHERE post_id = ?1 ORDER BY created, id",
@@ -344,6 +511,53 @@ static const char *const qsql[Q__N] = {
 	/* status = 'approved' spelled out so the partial index applies. */
 	[Q_COMMENTER_KNOWN] = "SELECT 1 FROM comments WHERE status = 'approved'"
 	    " AND commenter = ?1 AND email = ?2 COLLATE NOCASE LIMIT 1",
+	[Q_TAG_INSERT] = "INSERT INTO tags (slug, name) VALUES (?1, ?2)"
+	    " ON CONFLICT (slug) DO NOTHING",
+	[Q_TAG_GET] = "SELECT id, slug, name FROM tags WHERE slug = ?1",
+	[Q_POST_TAG_LINK] = "INSERT INTO post_tags (post_id, tag_id)"
+	    " VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+	/* The newest visible publication comes off posts_published. */
+	[Q_LAST_CHANGE] = "SELECT max((SELECT at FROM changes WHERE id = 1),"
+	    " coalesce((SELECT published FROM posts WHERE status = 'publish'"
+	    " AND published <= ?1 ORDER BY published DESC LIMIT 1), 0))",
+	/* Title weighs most, then the commenter's name, then the body;
+	 * equal scores show the newest first. */
+	[Q_SEARCH] = "SELECT p.id, p.slug, p.title, p.published, u.login,"
+	    " u.name, p.n_approved, f.rowid, f.who, c.created,"
+	    " highlight(search_fts, 0, char(2), char(3)),"
+	    " snippet(search_fts, 1, char(2), char(3), '\xe2\x80\xa6', 24),"
+	    " CASE WHEN f.rowid & 1 THEN c.created ELSE p.published END AS d"
+	    " FROM search_fts f JOIN posts p ON p.id = f.post_id"
+	    " LEFT JOIN users u ON u.id = p.author_id"
+	    " LEFT JOIN comments c ON (f.rowid & 1) = 1 AND c.id = f.rowid / 2"
+	    " WHERE search_fts MATCH ?1 AND p.status = 'publish'"
+	    " AND p.published <= ?2 AND (?3 < 0 OR (f.rowid & 1) = ?3)"
+	    " ORDER BY bm25(search_fts, 10.0, 1.0, 2.0), d DESC, f.rowid DESC"
+	    " LIMIT ?4 OFFSET ?5",
+	[Q_SEARCH_COUNT] = "SELECT count(*)" SEARCH_FROM,
+	[Q_RECENT_ALL] = COMMENT_SELECT_C "JOIN posts p ON p.id = c.post_id"
+	    " WHERE c.status = 'approved' AND " VISIBLE
+	    "ORDER BY c.created DESC, c.id DESC LIMIT ?2",
+	[Q_RECENT_POST] = COMMENT_SELECT_C "JOIN posts p ON p.id = c.post_id"
+	    " WHERE c.post_id = ?3 AND c.status = 'approved' AND " VISIBLE
+	    "ORDER BY c.created DESC, c.id DESC LIMIT ?2",
+	[Q_ARCH + ARCH_CATEGORY] = "SELECT c.slug, c.name, count(*),"
+	    " max(" LAST_ACTIVITY ") FROM categories c"
+	    " JOIN post_categories pc ON pc.category_id = c.id"
+	    " JOIN posts p ON p.id = pc.post_id WHERE " VISIBLE
+	    "GROUP BY c.id ORDER BY c.name COLLATE NOCASE, c.name, c.id",
+	[Q_ARCH + ARCH_TAG] = "SELECT t.slug, t.name, count(*),"
+	    " max(" LAST_ACTIVITY ") FROM tags t"
+	    " JOIN post_tags pt ON pt.tag_id = t.id"
+	    " JOIN posts p ON p.id = pt.post_id WHERE " VISIBLE
+	    "GROUP BY t.id ORDER BY t.name COLLATE NOCASE, t.name, t.id",
+	[Q_ARCH + ARCH_AUTHOR] = "SELECT u.login, u.name, count(*),"
+	    " max(" LAST_ACTIVITY ") FROM posts p"
+	    " JOIN users u ON u.id = p.author_id WHERE " VISIBLE
+	    "GROUP BY u.id ORDER BY u.name COLLATE NOCASE, u.name, u.id",
+	[Q_ARCH + ARCH_MONTH] = "SELECT substr(p.pub_day, 1, 7) AS ym, "
+	    " substr(p.pub_day, 1, 7), count(*), max(" LAST_ACTIVITY ")"
+	    " FROM posts p WHERE " VISIBLE "GROUP BY ym ORDER BY ym DESC",
 };
 
 struct sstore {
@@ -581,6 +795,8 @@ read_post(struct arena *a, sqlite3_stmt *s, struct post *p)
 		p->status = PS_SCHEDULED;
 	else
 		p->status = PS_PUBLISHED;
+	p->body_text = col_str(a, s, 16);
+	p->last_comment = sqlite3_column_int64(s, 17); /* NULL reads as 0 */
 }
 
 static void
@@ -607,15 +823,17 @@ read_comment(struct arena *a, sqlite3_stmt *s, struct comment *c)
 	c->status = status < 0 ? CS_PENDING : (enum cstatus)status;
 	c->held_reason = col_str(a, s, 13);
 	c->moderator_edited = sqlite3_column_int64(s, 14) != 0;
+	c->body_text = col_str(a, s, 15);
 }
 
-/* Fills p->cats, ordered by name. */
+/* Fills p->cats and p->tags, each ordered by name. */
 static enum perr
 load_cats(struct sstore *st, struct arena *a, struct post *p)
 {
 	sqlite3_stmt *s = st->stmt[Q_POST_CATS];
 	struct category *cats = NULL;
-	size_t n = 0, cap = 0;
+	struct tag *tags = NULL;
+	size_t nc = 0, ccap = 0, nt = 0, tcap = 0;
 	enum perr e = P_OK;
 	int rc = SQLITE_OK;
 
@@ -623,18 +841,28 @@ load_cats(struct sstore *st, struct arena *a, struct post *p)
 	if (rc != SQLITE_OK)
 		return bind_fail(st, s, rc);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		cats = grow(a, cats, n, &cap, sizeof(*cats));
-		cats[n].id = sqlite3_column_int64(s, 0);
-		cats[n].slug = col_str(a, s, 1);
-		cats[n].name = col_str(a, s, 2);
-		n++;
+		if (sqlite3_column_int(s, 0) == 0) {
+			cats = grow(a, cats, nc, &ccap, sizeof(*cats));
+			cats[nc].id = sqlite3_column_int64(s, 1);
+			cats[nc].slug = col_str(a, s, 2);
+			cats[nc].name = col_str(a, s, 3);
+			nc++;
+		} else {
+			tags = grow(a, tags, nt, &tcap, sizeof(*tags));
+			tags[nt].id = sqlite3_column_int64(s, 1);
+			tags[nt].slug = col_str(a, s, 2);
+			tags[nt].name = col_str(a, s, 3);
+			nt++;
+		}
 	}
 	if (rc != SQLITE_DONE)
 		e = dberr(st, rc, sqlite3_sql(s));
 	done(s);
 	if (e == P_OK) {
 		p->cats = cats;
-		p->ncats = n;
+		p->ncats = nc;
+		p->tags = tags;
+		p->ntags = nt;
 	}
 	return e;
 }
@@ -996,24 +1224,26 @@ sqlite_user_get(struct store *base, struct arena *a, const char *login,
 	return e;
 }
 
-/* Finds or creates the category and links it to post_id. */
+/* Finds or creates the category (or tag: the Q_TAG_* statements) by slug
+ * and links it to post_id. */
 static enum perr
-link_category(struct sstore *st, int64_t post_id, const struct category *c)
+link_term(struct sstore *st, int64_t post_id, const char *slug,
+    const char *name, int ins, int get, int link)
 {
 	sqlite3_stmt *s;
 	int64_t cat_id;
 	enum perr e;
 	int rc = SQLITE_OK;
 
-	s = st->stmt[Q_CAT_INSERT];
-	bind_text(s, 1, c->slug, &rc);
-	bind_text(s, 2, c->name && *c->name ? c->name : c->slug, &rc);
+	s = st->stmt[ins];
+	bind_text(s, 1, slug, &rc);
+	bind_text(s, 2, name && *name ? name : slug, &rc);
 	e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc);
 	if (e != P_OK)
 		return e;
 
-	s = st->stmt[Q_CAT_GET];
-	bind_text(s, 1, c->slug, &rc);
+	s = st->stmt[get];
+	bind_text(s, 1, slug, &rc);
 	if (rc != SQLITE_OK)
 		return bind_fail(st, s, rc);
 	if ((e = step_row(st, s)) != P_OK)
@@ -1021,7 +1251,7 @@ link_category(struct sstore *st, int64_t post_id, const struct category *c)
 	cat_id = sqlite3_column_int64(s, 0);
 	done(s);
 
-	s = st->stmt[Q_POST_CAT_LINK];
+	s = st->stmt[link];
 	bind_int(s, 1, post_id, &rc);
 	bind_int(s, 2, cat_id, &rc);
 	return rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc);
@@ -1050,6 +1280,11 @@ sqlite_post_add(struct store *base, const struct post *p, int64_t *id)
 	for (i = 0; i < p->ncats; i++)
 		if (p->cats[i].slug == NULL || *p->cats[i].slug == '\0')
 			return P_BADINPUT;
+	if (p->ntags > 0 && p->tags == NULL)
+		return P_BADINPUT;
+	for (i = 0; i < p->ntags; i++)
+		if (p->tags[i].slug == NULL || *p->tags[i].slug == '\0')
+			return P_BADINPUT;
 
 	pthread_mutex_lock(&st->mu);
 	if ((e = tx_begin(st, 1)) != P_OK)
@@ -1064,6 +1299,7 @@ sqlite_post_add(struct store *base, const struct post *p, int64_t *id)
 	bind_text(s, 8, p->image, &rc);
 	bind_text(s, 9, p->image_caption, &rc);
 	bind_int(s, 10, p->comments_open != 0, &rc);
+	bind_text(s, 11, p->body_text, &rc);
 	/* A UTC day outside 0000..9999 makes pub_day NULL: P_BADINPUT. An
 	 * unknown author fails the foreign key: P_BADINPUT. */
 	e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc);
@@ -1071,7 +1307,14 @@ sqlite_post_add(struct store *base, const struct post *p, int64_t *id)
 		goto out;
 	post_id = sqlite3_last_insert_rowid(st->db);
 	for (i = 0; i < p->ncats; i++)
-		if ((e = link_category(st, post_id, &p->cats[i])) != P_OK)
+		if ((e = link_term(st, post_id, p->cats[i].slug,
+		    p->cats[i].name, Q_CAT_INSERT, Q_CAT_GET,
+		    Q_POST_CAT_LINK)) != P_OK)
+			goto out;
+	for (i = 0; i < p->ntags; i++)
+		if ((e = link_term(st, post_id, p->tags[i].slug,
+		    p->tags[i].name, Q_TAG_INSERT, Q_TAG_GET,
+		    Q_POST_TAG_LINK)) != P_OK)
 			goto out;
 	if ((e = tx_commit(st)) != P_OK)
 		goto out;
@@ -1084,10 +1327,8 @@ out:
 	return e;
 }
 
-static enum perr load_tags(struct sstore *st, struct arena *a,
-    struct post *p);
-
-/* One post row by a prepared, bound statement, with its categories. */
+/* One post row by a prepared, bound statement, with its categories and
+ * tags. */
 static enum perr
 post_one(struct sstore *st, struct arena *a, sqlite3_stmt *s,
     struct post *out)
@@ -1100,8 +1341,6 @@ post_one(struct sstore *st, struct arena *a, sqlite3_stmt *s,
 	read_post(a, s, &p);
 	done(s);
 	if ((e = load_cats(st, a, &p)) != P_OK)
-		return e;
-	if ((e = load_tags(st, a, &p)) != P_OK)
 		return e;
 	*out = p;
 	return P_OK;
@@ -1160,6 +1399,9 @@ bind_query(sqlite3_stmt *s, const struct post_query *q, int64_t now,
 	bind_named_int(s, ":now", now, rc);
 	bind_named_text(s, ":cat", q->category_slug, rc);
 	bind_named_text(s, ":author", q->author_login, rc);
+	bind_named_text(s, ":tag", q->tag_slug, rc);
+	bind_named_int(s, ":from", q->from ? q->from : INT64_MIN, rc);
+	bind_named_int(s, ":until", q->until ? q->until : INT64_MAX, rc);
 	/* LIMIT -1 is SQLite for no limit. */
 	bind_named_int(s, ":limit", q->limit > 0 ? q->limit : -1, rc);
 	bind_named_int(s, ":offset", q->offset, rc);
@@ -1192,6 +1434,8 @@ sqlite_post_list(struct store *base, struct arena *a,
 		variant |= LIST_BY_CAT;
 	if (q->author_login)
 		variant |= LIST_BY_AUTHOR;
+	if (q->tag_slug)
+		variant |= LIST_BY_TAG;
 
 	pthread_mutex_lock(&st->mu);
 	if ((e = tx_begin(st, 0)) != P_OK)
@@ -1407,6 +1651,7 @@ sqlite_comment_add(struct store *base, const struct comment *c, int64_t *id)
 	bind_int(s, 11, c->created, &rc);
 	bind_text(s, 12, cstatus_str(c->status), &rc);
 	bind_text(s, 13, c->held_reason, &rc);
+	bind_text(s, 14, c->body_text, &rc);
 	/* n_approved is updated by trigger inside this transaction. */
 	e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc);
 	if (e != P_OK)
@@ -1718,17 +1963,27 @@ xcats(struct sstore *st, struct arena *a, sqlite3_stmt *s,
 	return e;
 }
 
+/* The same rows as tags (the editor's list of every tag). */
 static enum perr
-load_tags(struct sstore *st, struct arena *a, struct post *p)
+xtags(struct sstore *st, struct arena *a, sqlite3_stmt *s, struct tag **out,
+    size_t *n)
 {
-	sqlite3_stmt *s;
+	struct category *rows;
+	struct tag *t;
+	size_t nrows, i;
 	enum perr e;
 
-	if ((e = xprep(st, &s, "SELECT t.id, t.slug, t.name FROM post_tags pt"
-	    " JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = ?1"
-	    " ORDER BY t.name COLLATE NOCASE, t.id", "i", p->id)) != P_OK)
+	if ((e = xcats(st, a, s, &rows, &nrows)) != P_OK)
 		return e;
-	return xcats(st, a, s, &p->tags, &p->ntags);
+	t = arena_alloc(a, sizeof(*t) * (nrows ? nrows : 1));
+	for (i = 0; i < nrows; i++) {
+		t[i].id = rows[i].id;
+		t[i].slug = rows[i].slug;
+		t[i].name = rows[i].name;
+	}
+	*out = t;
+	*n = nrows;
+	return P_OK;
 }
 
 #define ACCOUNT_SELECT "SELECT u.id, u.login, u.name, u.role," \
@@ -1991,11 +2246,11 @@ sqlite_session_delete(struct store *base, const char *token_hash)
 	return e;
 }
 
-/* Replaces the post's links to categories or tags with list[] (found by
- * slug or created). */
+/* Replaces the post's links to categories (cats) or tags (tags) with
+ * those n terms (found by slug or created). */
 static enum perr
-relink(struct sstore *st, int64_t post_id, const struct category *list,
-    size_t n, int tags)
+relink(struct sstore *st, int64_t post_id, const struct category *cats,
+    const struct tag *tags, size_t n)
 {
 	sqlite3_stmt *s;
 	int64_t tid;
@@ -2005,21 +2260,22 @@ relink(struct sstore *st, int64_t post_id, const struct category *list,
 	e = xrun(st, NULL, tags ? "DELETE FROM post_tags WHERE post_id = ?1" :
 	    "DELETE FROM post_categories WHERE post_id = ?1", "i", post_id);
 	for (i = 0; e == P_OK && i < n; i++) {
-		const char *name = list[i].name && *list[i].name ?
-		    list[i].name : list[i].slug;
+		const char *slug = tags ? tags[i].slug : cats[i].slug;
+		const char *name = tags ? tags[i].name : cats[i].name;
 
-		if (list[i].slug == NULL || *list[i].slug == '\0')
+		if (slug == NULL || *slug == '\0')
 			return P_BADINPUT;
+		if (name == NULL || *name == '\0')
+			name = slug;
 		e = xrun(st, NULL, tags ? "INSERT INTO tags (slug, name) VALUES"
 		    " (?1, ?2) ON CONFLICT (slug) DO NOTHING" :
 		    "INSERT INTO categories (slug, name) VALUES (?1, ?2)"
-		    " ON CONFLICT (slug) DO NOTHING", "tt", list[i].slug, name);
+		    " ON CONFLICT (slug) DO NOTHING", "tt", slug, name);
 		if (e != P_OK)
 			break;
 		if ((e = xprep(st, &s, tags ? "SELECT id FROM tags WHERE"
 		    " slug = ?1" : "SELECT id FROM categories WHERE slug = ?1",
-		    "t", list[i].slug)) != P_OK || (e = xint(st, s, &tid)) !=
-		    P_OK)
+		    "t", slug)) != P_OK || (e = xint(st, s, &tid)) != P_OK)
 			break;
 		e = xrun(st, NULL, tags ? "INSERT INTO post_tags (post_id,"
 		    " tag_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING" :
@@ -2050,12 +2306,14 @@ sqlite_post_save(struct store *base, const struct post *p, int64_t *id)
 	if (post_id == 0) {
 		e = xrun(st, NULL, "INSERT INTO posts (slug, title, author_id,"
 		    " published, pub_day, status, body_md, body_html, excerpt,"
-		    " image, image_caption, comments_open, modified) VALUES"
-		    " (?1, ?2, ?3, ?4, strftime('%Y-%m-%d', ?4, 'unixepoch'),"
-		    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", "ttiittttttii",
+		    " image, image_caption, comments_open, modified, body_text)"
+		    " VALUES (?1, ?2, ?3, ?4,"
+		    " strftime('%Y-%m-%d', ?4, 'unixepoch'), ?5, ?6, ?7, ?8,"
+		    " ?9, ?10, ?11, ?12, ?13)", "ttiittttttiit",
 		    p->slug, p->title, p->author_id, p->published, status,
 		    p->body_md, p->body_html, p->excerpt, p->image,
-		    p->image_caption, (int64_t)(p->comments_open != 0), now);
+		    p->image_caption, (int64_t)(p->comments_open != 0), now,
+		    p->body_text);
 		if (e != P_OK)
 			goto out;
 		post_id = sqlite3_last_insert_rowid(st->db);
@@ -2077,10 +2335,11 @@ sqlite_post_save(struct store *base, const struct post *p, int64_t *id)
 		    " pub_day = strftime('%Y-%m-%d', ?5, 'unixepoch'),"
 		    " status = ?6, body_md = ?7, body_html = ?8, excerpt = ?9,"
 		    " image = ?10, image_caption = ?11, comments_open = ?12,"
-		    " modified = ?13 WHERE id = ?1", "ittiittttttii",
-		    post_id, p->slug, p->title, p->author_id, p->published,
-		    status, p->body_md, p->body_html, p->excerpt, p->image,
-		    p->image_caption, (int64_t)(p->comments_open != 0), now);
+		    " modified = ?13, body_text = ?14 WHERE id = ?1",
+		    "ittiittttttiit", post_id, p->slug, p->title,
+		    p->author_id, p->published, status, p->body_md,
+		    p->body_html, p->excerpt, p->image, p->image_caption,
+		    (int64_t)(p->comments_open != 0), now, p->body_text);
 		if (e != P_OK)
 			goto out;
 		if (chg == 0) {
@@ -2093,9 +2352,9 @@ sqlite_post_save(struct store *base, const struct post *p, int64_t *id)
 	    " AND pub_day = strftime('%Y-%m-%d', ?2, 'unixepoch')", "ti",
 	    p->slug, p->published)) != P_OK)
 		goto out;
-	if ((e = relink(st, post_id, p->cats, p->ncats, 0)) != P_OK)
+	if ((e = relink(st, post_id, p->cats, NULL, p->ncats)) != P_OK)
 		goto out;
-	if ((e = relink(st, post_id, p->tags, p->ntags, 1)) != P_OK)
+	if ((e = relink(st, post_id, NULL, p->tags, p->ntags)) != P_OK)
 		goto out;
 	(void)s;
 	if ((e = tx_commit(st)) != P_OK)
@@ -2295,8 +2554,8 @@ sqlite_category_list_all(struct store *base, struct arena *a,
 }
 
 static enum perr
-sqlite_tag_list_all(struct store *base, struct arena *a,
-    struct category **out, size_t *n)
+sqlite_tag_list_all(struct store *base, struct arena *a, struct tag **out,
+    size_t *n)
 {
 	struct sstore *st = sstore(base);
 	sqlite3_stmt *s;
@@ -2305,7 +2564,7 @@ sqlite_tag_list_all(struct store *base, struct arena *a,
 	pthread_mutex_lock(&st->mu);
 	if ((e = xprep(st, &s, "SELECT id, slug, name FROM tags ORDER BY"
 	    " name COLLATE NOCASE, id", "")) == P_OK)
-		e = xcats(st, a, s, out, n);
+		e = xtags(st, a, s, out, n);
 	pthread_mutex_unlock(&st->mu);
 	return e;
 }
@@ -2333,7 +2592,8 @@ sqlite_comment_list_admin(struct store *base, struct arena *a,
 	if ((e = xprep(st, &s, "SELECT c.id, c.post_id, c.parent_id, c.author,"
 	    " c.email, c.url, c.ip, c.commenter, c.user_id, c.body_md,"
 	    " c.body_html, c.created, c.status, c.held_reason,"
-	    " c.moderator_edited, p.author_id, p.title, p.slug, p.published"
+	    " c.moderator_edited, c.body_text, p.author_id, p.title, p.slug,"
+	    " p.published"
 	    " FROM comments c JOIN posts p ON p.id = c.post_id " MOD_WHERE
 	    "ORDER BY c.id DESC LIMIT ?4 OFFSET ?5", "tiiii",
 	    cstatus_str(q->status), q->post_author_id, q->post_id,
@@ -2342,10 +2602,10 @@ sqlite_comment_list_admin(struct store *base, struct arena *a,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		rows = grow(a, rows, nrows, &cap, sizeof(*rows));
 		read_comment(a, s, &rows[nrows].c);
-		rows[nrows].post_author_id = sqlite3_column_int64(s, 15);
-		rows[nrows].post_title = col_str(a, s, 16);
-		rows[nrows].post_slug = col_str(a, s, 17);
-		rows[nrows].post_published = sqlite3_column_int64(s, 18);
+		rows[nrows].post_author_id = sqlite3_column_int64(s, 16);
+		rows[nrows].post_title = col_str(a, s, 17);
+		rows[nrows].post_slug = col_str(a, s, 18);
+		rows[nrows].post_published = sqlite3_column_int64(s, 19);
 		nrows++;
 	}
 	if (rc != SQLITE_DONE)
@@ -2496,9 +2756,10 @@ sqlite_comment_edit(struct store *base, const struct comment *c)
 		return P_BADINPUT;
 	pthread_mutex_lock(&st->mu);
 	e = xrun(st, &chg, "UPDATE comments SET author = ?2, email = ?3,"
-	    " url = ?4, body_md = ?5, body_html = ?6, moderator_edited = 1"
-	    " WHERE id = ?1", "ittttt", c->id, c->author, c->email,
-	    c->url, c->body_md, c->body_html);
+	    " url = ?4, body_md = ?5, body_html = ?6, body_text = ?7,"
+	    " moderator_edited = 1 WHERE id = ?1", "itttttt", c->id,
+	    c->author, c->email, c->url, c->body_md, c->body_html,
+	    c->body_text);
 	if (e == P_OK && chg == 0)
 		e = P_NOTFOUND;
 	pthread_mutex_unlock(&st->mu);
@@ -2636,6 +2897,310 @@ sqlite_media_delete(struct store *base, const char *hash)
 	return e;
 }
 
+/* -------------------------------------------------------------------- */
+/* Tags, the change clock, search, feeds' comments, archives. */
+
+static enum perr
+sqlite_tag_get(struct store *base, struct arena *a, const char *slug,
+    struct tag *out)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s = st->stmt[Q_TAG_GET];
+	enum perr e;
+	int rc = SQLITE_OK;
+
+	if (slug == NULL || out == NULL)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	bind_text(s, 1, slug, &rc);
+	if (rc != SQLITE_OK) {
+		e = bind_fail(st, s, rc);
+		goto out;
+	}
+	if ((e = step_row(st, s)) != P_OK)
+		goto out;
+	out->id = sqlite3_column_int64(s, 0);
+	out->slug = col_str(a, s, 1);
+	out->name = col_str(a, s, 2);
+	done(s);
+out:
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_last_change(struct store *base, int64_t now, int64_t *at)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s = st->stmt[Q_LAST_CHANGE];
+	enum perr e;
+	int rc = SQLITE_OK;
+
+	if (at == NULL)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	bind_int(s, 1, now, &rc);
+	if (rc != SQLITE_OK) {
+		e = bind_fail(st, s, rc);
+		goto out;
+	}
+	if ((e = step_row(st, s)) != P_OK) {
+		if (e == P_NOTFOUND) /* max() always answers */
+			e = P_IO;
+		goto out;
+	}
+	*at = sqlite3_column_int64(s, 0);
+	done(s);
+out:
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+/* Words kept from a query whose syntax FTS5 refused. */
+#define SEARCH_MAX_WORDS 32
+
+static int
+word_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+}
+
+/* FTS5's operators, which in broken syntax are the reader's attempt at
+ * one, not words they look for. */
+static int
+is_operator(const char *w, size_t n)
+{
+	return (n == 3 && (!strncmp(w, "AND", 3) || !strncmp(w, "NOT", 3))) ||
+	    (n == 2 && !strncmp(w, "OR", 2)) ||
+	    (n == 4 && !strncmp(w, "NEAR", 4));
+}
+
+/* The words of s as an FTS5 query of quoted strings, all required: what
+ * a reader meant when the text is not valid query syntax. Operators are
+ * dropped unless nothing else is left. Quotes never survive into a word,
+ * so the quoting is exact. "" if s has no word. */
+static char *
+plain_words(struct arena *a, const char *s, int keep_ops)
+{
+	size_t n = strlen(s), o = 0, words = 0, len;
+	char *out = arena_alloc(a, n * 3 + 1);
+	const unsigned char *p = (const unsigned char *)s, *w;
+
+	while (*p && words < SEARCH_MAX_WORDS) {
+		while (*p && !word_byte(*p))
+			p++;
+		if (*p == '\0')
+			break;
+		for (w = p; *p && word_byte(*p); p++)
+			;
+		len = (size_t)(p - w);
+		if (!keep_ops && is_operator((const char *)w, len))
+			continue;
+		if (o)
+			out[o++] = ' ';
+		out[o++] = '"';
+		memcpy(out + o, w, len);
+		o += len;
+		out[o++] = '"';
+		words++;
+	}
+	out[o] = '\0';
+	if (o == 0 && !keep_ops)
+		return plain_words(a, s, 1);
+	return out;
+}
+
+/*
+ * One attempt with match as the FTS5 query. *syntax = 1 (and nothing
+ * logged) when SQLite refuses the query text itself: an FTS5 syntax
+ * error, an unknown column or special query are all SQLITE_ERROR at the
+ * first step; any other failure is a real error.
+ */
+static enum perr
+search_try(struct sstore *st, struct arena *a, const char *match,
+    const struct search_query *q, int64_t now, struct search_hit **out,
+    size_t *n, int64_t *total, int *syntax)
+{
+	sqlite3_stmt *s = st->stmt[Q_SEARCH_COUNT];
+	struct search_hit *rows = NULL;
+	size_t nrows = 0, cap = 0;
+	int64_t kind = q->kind == SEARCH_POSTS ? 0 :
+	    q->kind == SEARCH_COMMENTS ? 1 : -1, count;
+	enum perr e = P_OK;
+	int rc = SQLITE_OK;
+
+	*syntax = 0;
+	bind_text(s, 1, match, &rc);
+	bind_int(s, 2, now, &rc);
+	bind_int(s, 3, kind, &rc);
+	if (rc != SQLITE_OK)
+		return bind_fail(st, s, rc);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		if ((rc & 0xff) == SQLITE_ERROR) {
+			*syntax = 1;
+			done(s);
+			return P_BADINPUT;
+		}
+		e = rc == SQLITE_DONE ? P_IO : dberr(st, rc, sqlite3_sql(s));
+		done(s);
+		return e;
+	}
+	count = sqlite3_column_int64(s, 0);
+	done(s);
+
+	s = st->stmt[Q_SEARCH];
+	rc = SQLITE_OK;
+	bind_text(s, 1, match, &rc);
+	bind_int(s, 2, now, &rc);
+	bind_int(s, 3, kind, &rc);
+	bind_int(s, 4, q->limit > 0 ? q->limit : -1, &rc);
+	bind_int(s, 5, q->offset, &rc);
+	if (rc != SQLITE_OK)
+		return bind_fail(st, s, rc);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct search_hit *h;
+		int64_t rowid;
+
+		rows = grow(a, rows, nrows, &cap, sizeof(*rows));
+		h = &rows[nrows++];
+		memset(h, 0, sizeof(*h));
+		h->post.id = sqlite3_column_int64(s, 0);
+		h->post.slug = col_str(a, s, 1);
+		h->post.title = col_str(a, s, 2);
+		h->post.published = sqlite3_column_int64(s, 3);
+		h->post.author_login = col_str(a, s, 4);
+		h->post.author_name = col_str(a, s, 5);
+		h->post.n_approved = sqlite3_column_int64(s, 6);
+		h->post.body_md = h->post.body_html = h->post.excerpt = "";
+		h->post.image = h->post.image_caption = h->post.body_text = "";
+		rowid = sqlite3_column_int64(s, 7);
+		h->comment_id = (rowid & 1) ? rowid / 2 : 0;
+		h->who = h->comment_id ? col_str(a, s, 8) : "";
+		h->date = h->comment_id ? sqlite3_column_int64(s, 9) :
+		    h->post.published;
+		h->title = h->comment_id ? h->post.title : col_str(a, s, 10);
+		h->snippet = col_str(a, s, 11);
+	}
+	if (rc != SQLITE_DONE)
+		e = dberr(st, rc, sqlite3_sql(s));
+	done(s);
+	if (e == P_OK) {
+		*out = rows;
+		*n = nrows;
+		if (total)
+			*total = count;
+	}
+	return e;
+}
+
+/* The query as written first; if its syntax is refused, its words. Both
+ * attempts read in one transaction so count and page agree. */
+static enum perr
+sqlite_search(struct store *base, struct arena *a,
+    const struct search_query *q, struct search_hit **out, size_t *n,
+    int64_t *total)
+{
+	struct sstore *st = sstore(base);
+	int64_t now = (int64_t)time(NULL);
+	const char *words;
+	enum perr e;
+	int syntax;
+
+	if (q == NULL || out == NULL || n == NULL || q->text == NULL ||
+	    q->offset < 0 || q->limit < 0)
+		return P_BADINPUT;
+	*out = NULL;
+	*n = 0;
+	if (total)
+		*total = 0;
+	words = plain_words(a, q->text, 0);
+	if (*words == '\0')
+		return P_OK;
+	pthread_mutex_lock(&st->mu);
+	if ((e = tx_begin(st, 0)) != P_OK)
+		goto out;
+	e = search_try(st, a, q->text, q, now, out, n, total, &syntax);
+	if (syntax)
+		e = search_try(st, a, words, q, now, out, n, total, &syntax);
+	if (syntax) /* quoted words are always valid syntax */
+		e = P_IO;
+	if (e == P_OK)
+		e = tx_commit(st);
+out:
+	if (e != P_OK) {
+		tx_abort(st);
+		*out = NULL;
+		*n = 0;
+	}
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_comment_list_recent(struct store *base, struct arena *a,
+    int64_t post_id, int64_t limit, struct comment **out, size_t *n)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s;
+	enum perr e;
+	int rc = SQLITE_OK;
+
+	if (out == NULL || n == NULL || limit < 0 || post_id < 0)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	s = st->stmt[post_id ? Q_RECENT_POST : Q_RECENT_ALL];
+	bind_int(s, 1, (int64_t)time(NULL), &rc);
+	bind_int(s, 2, limit > 0 ? limit : -1, &rc);
+	if (post_id)
+		bind_int(s, 3, post_id, &rc);
+	e = rc == SQLITE_OK ? comment_rows(st, a, s, out, n) :
+	    bind_fail(st, s, rc);
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_archive_list(struct store *base, struct arena *a,
+    enum archive_kind k, struct archive **out, size_t *n)
+{
+	struct sstore *st = sstore(base);
+	struct archive *rows = NULL;
+	size_t nrows = 0, cap = 0;
+	sqlite3_stmt *s;
+	enum perr e = P_OK;
+	int rc = SQLITE_OK;
+
+	if (out == NULL || n == NULL || (unsigned)k > ARCH_MONTH)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	s = st->stmt[Q_ARCH + k];
+	bind_int(s, 1, (int64_t)time(NULL), &rc);
+	if (rc != SQLITE_OK) {
+		e = bind_fail(st, s, rc);
+		goto out;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rows = grow(a, rows, nrows, &cap, sizeof(*rows));
+		rows[nrows].key = col_str(a, s, 0);
+		rows[nrows].name = col_str(a, s, 1);
+		rows[nrows].count = sqlite3_column_int64(s, 2);
+		rows[nrows].lastmod = sqlite3_column_int64(s, 3);
+		nrows++;
+	}
+	if (rc != SQLITE_DONE)
+		e = dberr(st, rc, sqlite3_sql(s));
+	done(s);
+	if (e == P_OK) {
+		*out = rows;
+		*n = nrows;
+	}
+out:
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = store_open_sqlite,
@@ -2657,6 +3222,7 @@ const struct store_ops store_sqlite_ops = {
 	.comment_list_status = sqlite_comment_list_status,
 	.comment_set_status = sqlite_comment_set_status,
 	.commenter_known = sqlite_commenter_known,
+	/* Accounts, sessions, editing, moderation, media (issue 3). */
 	.account_add = sqlite_account_add,
 	.account_get = sqlite_account_get,
 	.account_list = sqlite_account_list,
@@ -2681,4 +3247,10 @@ const struct store_ops store_sqlite_ops = {
 	.media_get = sqlite_media_get,
 	.media_list = sqlite_media_list,
 	.media_delete = sqlite_media_delete,
+	/* Feeds, search, archives (issue 5). */
+	.tag_get = sqlite_tag_get,
+	.last_change = sqlite_last_change,
+	.search = sqlite_search,
+	.comment_list_recent = sqlite_comment_list_recent,
+	.archive_list = sqlite_archive_list,
 };

@@ -32,6 +32,13 @@ struct category {
 	const char *name;
 };
 
+/* Same shape as a category; a separate type so the two are not mixed. */
+struct tag {
+	int64_t id;
+	const char *slug;
+	const char *name;
+};
+
 struct user {
 	int64_t id;
 	const char *login; /* slug-shaped; used in /author/LOGIN/ */
@@ -55,11 +62,17 @@ struct post {
 	int64_t n_approved;        /* approved comments (read only) */
 	struct category *cats;     /* arena-owned array */
 	size_t ncats;
+	struct tag *tags;          /* arena-owned array, by name; found by
+	                            * slug or created when saved */
+	size_t ntags;
+	/* Plain text of the body (no markup) for the search index, made by
+	 * the writer with the HTML; "" or NULL = index body_md instead. */
+	const char *body_text;
+	int64_t last_comment;      /* newest approved comment, 0 if none
+	                            * (read only) */
 	/* Added for the admin side (issue 3). */
 	enum pstatus status;       /* draft / scheduled / published */
 	int64_t modified;          /* last saved, unix seconds; 0 = unknown */
-	struct category *tags;     /* tags(id, slug, name), arena-owned */
-	size_t ntags;
 };
 
 struct comment {
@@ -78,6 +91,8 @@ struct comment {
 	enum cstatus status;
 	const char *held_reason; /* why it was held or spammed, "" if not */
 	int moderator_edited;    /* text changed by a moderator (shown) */
+	/* Plain text of the body for the search index, as for posts. */
+	const char *body_text;
 };
 
 /* A site account (login, password, role). role is "admin", "editor" or
@@ -143,6 +158,51 @@ struct post_query {
 	const char *author_login;  /* NULL = any */
 	int64_t offset;
 	int64_t limit;
+	const char *tag_slug;      /* NULL = any */
+	int64_t from, until;       /* published in [from, until); 0 = open */
+};
+
+/* Search (the search op). The index holds published articles and
+ * approved comments only; a comment leaves it in the transaction that
+ * changes its status, text or existence. Text is folded for case and
+ * accents ("cafe" finds "Café"). */
+enum search_kind { SEARCH_ALL = 0, SEARCH_POSTS, SEARCH_COMMENTS };
+
+/* Bytes put around matched words in search_hit.title and .snippet. Stored
+ * text never holds them (C0 controls are refused on input). */
+#define SEARCH_MARK_ON "\x02"
+#define SEARCH_MARK_OFF "\x03"
+#define SEARCH_MARK_ON_BYTE 0x02
+#define SEARCH_MARK_OFF_BYTE 0x03
+
+struct search_query {
+	const char *text; /* FTS5 syntax ("night train", "tram*", a OR b);
+	                   * malformed syntax is retried as plain words */
+	enum search_kind kind;
+	int64_t offset;
+	int64_t limit;
+};
+
+struct search_hit {
+	/* The article the hit is in: id, slug, title, published,
+	 * author_login, author_name and n_approved (no bodies). */
+	struct post post;
+	int64_t comment_id;   /* 0 = the article itself matched */
+	const char *who;      /* commenter's name ("" for articles) */
+	int64_t date;         /* published, or the comment's created */
+	const char *title;    /* article title, matches marked */
+	const char *snippet;  /* text around the matches, marked */
+};
+
+/* Archives for sitemaps: one row per category, tag, author or month that
+ * has listed posts. */
+enum archive_kind { ARCH_CATEGORY, ARCH_TAG, ARCH_AUTHOR, ARCH_MONTH };
+
+struct archive {
+	const char *key;  /* slug, login, or "YYYY-MM" */
+	const char *name; /* display name ("YYYY-MM" for months) */
+	int64_t count;    /* listed posts */
+	int64_t lastmod;  /* newest publication or approved comment there */
 };
 
 struct store;
@@ -250,7 +310,7 @@ struct store_ops {
 	enum perr (*category_list_all)(struct store *st, struct arena *a,
 	    struct category **out, size_t *n);
 	enum perr (*tag_list_all)(struct store *st, struct arena *a,
-	    struct category **out, size_t *n);
+	    struct tag **out, size_t *n);
 	/* The moderation queue, newest first; *total ignores offset/limit. */
 	enum perr (*comment_list_admin)(struct store *st, struct arena *a,
 	    const struct comment_admin_query *q, struct comment_row **out,
@@ -265,7 +325,7 @@ struct store_ops {
 	 * P_CONFLICT unless it is in spam or trash. */
 	enum perr (*comment_delete)(struct store *st, int64_t id);
 	/* A moderator's edit of c->id: author, email, url, body_md,
-	 * body_html; marks it moderator_edited. */
+	 * body_html, body_text; marks it moderator_edited. */
 	enum perr (*comment_edit)(struct store *st, const struct comment *c);
 	/* Stores an image (a second upload of the same bytes is P_OK). */
 	enum perr (*media_put)(struct store *st, const struct media *m);
@@ -276,6 +336,28 @@ struct store_ops {
 	    int64_t offset, int64_t limit, struct media **out, size_t *n,
 	    int64_t *total);
 	enum perr (*media_delete)(struct store *st, const char *hash);
+
+	/* --- feeds, search, archives (issue 5) --- */
+	enum perr (*tag_get)(struct store *st, struct arena *a,
+	    const char *slug, struct tag *out);
+	/* Newest of: any write to posts, comments, categories, tags, users,
+	 * media, old addresses or the settings page's values (kept by
+	 * triggers, so every writer counts, the CLI included), and the
+	 * newest listed publication at or before now. Unix seconds. */
+	enum perr (*last_change)(struct store *st, int64_t now, int64_t *at);
+	/* Ranked hits (best first) for q; *total = all hits. A query with no
+	 * words gives none. Never fails for the query's syntax. */
+	enum perr (*search)(struct store *st, struct arena *a,
+	    const struct search_query *q, struct search_hit **out, size_t *n,
+	    int64_t *total);
+	/* Approved comments on listed posts, newest first; post_id 0 = every
+	 * post. limit 0 = no limit. */
+	enum perr (*comment_list_recent)(struct store *st, struct arena *a,
+	    int64_t post_id, int64_t limit, struct comment **out, size_t *n);
+	/* Archives of one kind that have listed posts: categories, tags and
+	 * authors by name, months newest first. */
+	enum perr (*archive_list)(struct store *st, struct arena *a,
+	    enum archive_kind k, struct archive **out, size_t *n);
 };
 
 struct store {
@@ -329,5 +411,10 @@ extern const struct store_ops store_sqlite_ops;
 #define store_media_get(st, ...) ((st)->ops->media_get((st), __VA_ARGS__))
 #define store_media_list(st, ...) ((st)->ops->media_list((st), __VA_ARGS__))
 #define store_media_delete(st, ...) ((st)->ops->media_delete((st), __VA_ARGS__))
+#define store_tag_get(st, ...) ((st)->ops->tag_get((st), __VA_ARGS__))
+#define store_last_change(st, ...) ((st)->ops->last_change((st), __VA_ARGS__))
+#define store_search(st, ...) ((st)->ops->search((st), __VA_ARGS__))
+#define store_comment_list_recent(st, ...) ((st)->ops->comment_list_recent((st), __VA_ARGS__))
+#define store_archive_list(st, ...) ((st)->ops->archive_list((st), __VA_ARGS__))
 
 #endif

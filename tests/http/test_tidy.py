@@ -116,3 +116,24 @@ def test_tidy_form_with_error_and_held_comment(srv):
                              "org/) and > a quote")
     check(r.status == 303, "comment: %d" % r.status)
     check_pages(srv, [path_of(p)], client=c)
+
+
+def test_tidy_search_pages(srv):
+    check_pages(srv, ["/search", "/search?q=night+train",
+                      "/search?q=the&type=comments&page=2",
+                      "/search?q=zzzznothing", "/search?q=%22unbalanced",
+                      "/search?q=" + "x" * 300,
+                      "/search?q=%3Cb%3E%26%22quoted%22"])
+
+
+def test_tidy_date_archives(srv):
+    posts = all_posts(srv)
+    y, m, d = urllib.parse.urlsplit(posts[0]["url"]).path.split("/")[1:4]
+    check_pages(srv, ["/%s/" % y, "/%s/page/2/" % y, "/%s/%s/" % (y, m),
+                      "/%s/%s/%s/" % (y, m, d)])
+
+
+def test_tidy_tag_archives(srv):
+    tags = sorted({t["slug"] for p in all_posts(srv) for t in p["tags"]})
+    check(len(tags) >= 5, "few tags: %s" % tags)
+    check_pages(srv, ["/tag/%s/" % urllib.parse.quote(t) for t in tags])

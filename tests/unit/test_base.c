@@ -152,6 +152,50 @@ test_dates(void **state)
 	assert_int_equal(str_parse_date("2026-10-14junk", &t), P_BADINPUT);
 }
 
+static void
+test_http_dates(void **state)
+{
+	static const char *const bad[] = { "", "Sun, 06 Nov 1994 08:49:37",
+		"Sun, 06 Nov 1994 08:49:37 GMT ", "Sun, 6 Nov 1994 08:49:37 GMT",
+		"Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 31 Feb 1994 08:49:37 GMT",
+		"Sun, 06 Nov 1994 24:49:37 GMT", "Sun, 06 Nov 1969 08:49:37 GMT",
+		"Sun, 06 Nov 1994 08:49:37 UTC", "Sunday, 06-Nov-1994 08:49:37 GMT",
+		"Sun Nov 6 08:49:37 1994", "Xyz, 06 Nov 1994 08:49:37 GMT",
+		"Sun, 06 Nov 1994 08:4937 GMT", "Sun, 06 Nov 1994 08:49:37 GMT\n",
+		"Sun, 0x Nov 1994 08:49:37 GMT" };
+	char d[STR_HTTP_DATE_BYTES];
+	int64_t t, u;
+	size_t i;
+
+	(void)state;
+	str_http_date(784111777, d);
+	assert_string_equal(d, "Sun, 06 Nov 1994 08:49:37 GMT");
+	str_http_date(0, d);
+	assert_string_equal(d, "Thu, 01 Jan 1970 00:00:00 GMT");
+	assert_int_equal(str_parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT",
+	    &t), P_OK);
+	assert_int_equal(t, 784111777);
+	assert_int_equal(str_parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT",
+	    &u), P_OK);
+	assert_int_equal(u, t);
+	assert_int_equal(str_parse_http_date("Sun Nov  6 08:49:37 1994", &u),
+	    P_OK);
+	assert_int_equal(u, t);
+	assert_int_equal(str_parse_http_date("Sun Nov 16 08:49:37 1994", &u),
+	    P_OK);
+	assert_int_equal(u, t + 10 * 86400);
+	/* Round trip over a range of times. */
+	for (t = 0; t < 4102444800LL; t += 86399 * 37) {
+		str_http_date(t, d);
+		assert_int_equal(str_parse_http_date(d, &u), P_OK);
+		assert_int_equal(u, t);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (str_parse_http_date(bad[i], &t) != P_BADINPUT)
+			fail_msg("accepted '%s'", bad[i]);
+	assert_int_equal(str_parse_http_date(NULL, &t), P_BADINPUT);
+}
+
 static char *
 write_tmp(const char *text)
 {
@@ -252,6 +296,7 @@ main(void)
 		cmocka_unit_test(test_slug_long_utf8),
 		cmocka_unit_test(test_valid_text),
 		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_http_dates),
 		cmocka_unit_test(test_conf),
 		cmocka_unit_test(test_sign),
 	};

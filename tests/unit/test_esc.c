@@ -373,6 +373,26 @@ test_long_input(void **state)
 	buf_free(&b);
 }
 
+static void
+test_html_marked(void **state)
+{
+	struct arena a;
+
+	(void)state;
+	arena_init(&a);
+	assert_string_equal(esc_html_marked(&a, "a \x02" "b\x03 <c>").html,
+	    "a <mark>b</mark> &lt;c&gt;");
+	/* Unclosed: closed at the end; stray and nested markers vanish. */
+	assert_string_equal(esc_html_marked(&a, "\x02x & y").html,
+	    "<mark>x &amp; y</mark>");
+	assert_string_equal(esc_html_marked(&a, "\x03x\x02\x02y\x03\x03").html,
+	    "x<mark>y</mark>");
+	assert_string_equal(esc_html_marked(&a, "").html, "");
+	assert_string_equal(esc_html_marked(&a, "\x02\"'\x03").html,
+	    "<mark>&quot;&#39;</mark>");
+	arena_free(&a);
+}
+
 int
 main(void)
 {
@@ -386,6 +406,7 @@ main(void)
 		cmocka_unit_test(test_json_str),
 		cmocka_unit_test(test_toobig),
 		cmocka_unit_test(test_long_input),
+		cmocka_unit_test(test_html_marked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

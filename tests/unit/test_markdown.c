@@ -761,6 +761,25 @@ test_all_bytes(void **state)
 	}
 }
 
+static void
+test_plain_text(void **state)
+{
+	struct buf b;
+	const char *c = "I *love* <b>bold</b>\n\n> quoted [link](https://x.org/)";
+	const char *p = "## Head\n\nI *love* <b>bold</b> &amp; more";
+
+	(void)state;
+	buf_init(&b, 0);
+	assert_int_equal(md_plain_text(MD_PROFILE_COMMENT, c, strlen(c), &b),
+	    P_OK);
+	assert_string_equal(b.data, "I love <b>bold</b> quoted link");
+	buf_reset(&b);
+	assert_int_equal(md_plain_text(MD_PROFILE_POST, p, strlen(p), &b),
+	    P_OK);
+	assert_string_equal(b.data, "Head I love bold & more");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -773,6 +792,7 @@ main(void)
 		cmocka_unit_test(test_toobig_rolls_back),
 		cmocka_unit_test(test_appends),
 		cmocka_unit_test(test_all_bytes),
+		cmocka_unit_test(test_plain_text),
 	};
 	const size_t nc = sizeof(comment_cases) / sizeof(comment_cases[0]);
 	const size_t np = sizeof(post_cases) / sizeof(post_cases[0]);

@@ -584,7 +584,7 @@ static void
 test_list_paging_total(void **state)
 {
 	struct fx *f = *state;
-	struct post_query q = { NULL, NULL, 0, 10 };
+	struct post_query q = { .offset = 0, .limit = 10 };
 	struct post *rows;
 	int64_t ids[25], total = -1;
 	char slug[16];
@@ -624,7 +624,7 @@ static void
 test_list_filters(void **state)
 {
 	struct fx *f = *state;
-	struct post_query q = { NULL, NULL, 0, 10 };
+	struct post_query q = { .offset = 0, .limit = 10 };
 	struct post *rows;
 	int64_t a1, a2, b1, total;
 	size_t n;
@@ -679,7 +679,7 @@ static void
 test_future_post_not_listed(void **state)
 {
 	struct fx *f = *state;
-	struct post_query q = { NULL, NULL, 0, 10 };
+	struct post_query q = { .offset = 0, .limit = 10 };
 	int64_t now = (int64_t)time(NULL), future, past, total;
 	struct post *rows, g;
 	struct tm tm;
@@ -864,7 +864,7 @@ static void
 test_n_approved_in_list(void **state)
 {
 	struct fx *f = *state;
-	struct post_query q = { NULL, NULL, 0, 10 };
+	struct post_query q = { .offset = 0, .limit = 10 };
 	int64_t post = post_ok(f, "p", T0), total;
 	struct post *rows;
 	size_t n;
@@ -1292,7 +1292,7 @@ static void
 test_post_save_states_and_redirects(void **state)
 {
 	struct fx *f = *state;
-	struct category tags[2] = { { 0, "alpha", "Alpha" }, { 0, "beta",
+	struct tag tags[2] = { { 0, "alpha", "Alpha" }, { 0, "beta",
 	    "Beta" } };
 	struct post p, got, *rows;
 	int64_t id = 0, rid = 0, counts[3], total;
@@ -1461,6 +1461,490 @@ test_media(void **state)
 	assert_int_equal(store_media_put(f->st, &m), P_BADINPUT);
 }
 
+/* -------------------------------------------------------------------- */
+/* Tags, date ranges, the change clock, search, recent comments,
+ * archives (issue 5). */
+
+static int64_t
+tagged_post(struct fx *f, const char *slug, int64_t published,
+    const char *tag1, const char *tag2)
+{
+	struct tag tags[2];
+	struct post p;
+	int64_t id = 0;
+
+	memset(&p, 0, sizeof(p));
+	memset(tags, 0, sizeof(tags));
+	p.slug = slug;
+	p.title = slug;
+	p.author_id = f->alice;
+	p.published = published;
+	p.body_md = "body";
+	p.body_html = "<p>body</p>";
+	p.tags = tags;
+	if (tag1) {
+		tags[p.ntags].slug = tag1;
+		tags[p.ntags++].name = tag1;
+	}
+	if (tag2) {
+		tags[p.ntags].slug = tag2;
+		tags[p.ntags++].name = tag2;
+	}
+	assert_int_equal(store_post_add(f->st, &p, &id), P_OK);
+	return id;
+}
+
+static void
+test_tags(void **state)
+{
+	struct fx *f = *state;
+	struct post_query q;
+	struct post *rows, p;
+	struct tag t;
+	struct archive *ar;
+	size_t n;
+	int64_t total, a, b;
+
+	a = tagged_post(f, "a", T0, "zebra", "apple");
+	b = tagged_post(f, "b", T0 + DAY, "apple", NULL);
+	tagged_post(f, "c", T0 + 2 * DAY, NULL, NULL);
+	assert_int_equal(store_post_get(f->st, &f->a, a, &p), P_OK);
+	assert_int_equal(p.ntags, 2);
+	assert_string_equal(p.tags[0].slug, "apple");
+	assert_string_equal(p.tags[1].slug, "zebra");
+	assert_int_equal(p.ncats, 0);
+	assert_int_equal(store_tag_get(f->st, &f->a, "apple", &t), P_OK);
+	assert_string_equal(t.name, "apple");
+	assert_int_equal(store_tag_get(f->st, &f->a, "none", &t), P_NOTFOUND);
+	memset(&q, 0, sizeof(q));
+	q.tag_slug = "apple";
+	assert_int_equal(store_post_list(f->st, &f->a, &q, &rows, &n, &total),
+	    P_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(total, 2);
+	assert_int_equal(rows[0].id, b);
+	assert_int_equal(rows[1].id, a);
+	q.author_login = "bob";
+	assert_int_equal(store_post_list(f->st, &f->a, &q, &rows, &n, &total),
+	    P_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_archive_list(f->st, &f->a, ARCH_TAG, &ar, &n),
+	    P_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(ar[0].key, "apple");
+	assert_int_equal(ar[0].count, 2);
+	assert_int_equal(ar[0].lastmod, T0 + DAY);
+	assert_string_equal(ar[1].key, "zebra");
+	assert_int_equal(ar[1].count, 1);
+}
+
+static void
+test_list_date_range(void **state)
+{
+	struct fx *f = *state;
+	struct post_query q;
+	struct post *rows;
+	size_t n;
+	int64_t total, mid;
+
+	post_ok(f, "a", T0 - DAY);
+	mid = post_ok(f, "b", T0);
+	post_ok(f, "c", T0 + DAY);
+	memset(&q, 0, sizeof(q));
+	q.from = T0 - 3600;
+	q.until = T0 + 3600;
+	assert_int_equal(store_post_list(f->st, &f->a, &q, &rows, &n, &total),
+	    P_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(total, 1);
+	assert_int_equal(rows[0].id, mid);
+	q.until = T0; /* exclusive */
+	assert_int_equal(store_post_list(f->st, &f->a, &q, &rows, &n, &total),
+	    P_OK);
+	assert_int_equal(n, 0);
+	q.from = T0;
+	q.until = 0; /* open */
+	assert_int_equal(store_post_list(f->st, &f->a, &q, &rows, &n, &total),
+	    P_OK);
+	assert_int_equal(n, 2);
+}
+
+static void
+test_last_change_moves(void **state)
+{
+	struct fx *f = *state;
+	int64_t now = (int64_t)time(NULL), at0, at1, post, c;
+
+	assert_int_equal(store_last_change(f->st, now, &at0), P_OK);
+	assert_true(at0 >= now - 5 && at0 <= now + 1);
+	/* A post published far in the past does not move it back. */
+	post = post_ok(f, "old", T0);
+	assert_int_equal(store_last_change(f->st, now, &at1), P_OK);
+	assert_true(at1 >= at0);
+	/* A visible publication newer than any write counts. */
+	post_ok(f, "soon", now + 100);
+	assert_int_equal(store_last_change(f->st, now + 200, &at1), P_OK);
+	assert_int_equal(at1, now + 100);
+	assert_int_equal(store_last_change(f->st, now, &at1), P_OK);
+	assert_true(at1 < now + 100);
+	/* Writes move it (to the clock's now, never backwards). */
+	c = comment_ok(f, post, 0, T0, CS_PENDING);
+	assert_int_equal(store_comment_set_status(f->st, c, CS_APPROVED),
+	    P_OK);
+	assert_int_equal(store_last_change(f->st, now, &at1), P_OK);
+	assert_true(at1 >= now);
+	assert_int_equal(store_last_change(f->st, now, NULL), P_BADINPUT);
+}
+
+/* The clock's current value; then waits until the wall clock is past
+ * it, so that a write which moves it is seen to. */
+static int64_t
+clock_then_tick(struct fx *f)
+{
+	int64_t at;
+
+	assert_int_equal(store_last_change(f->st, (int64_t)time(NULL), &at),
+	    P_OK);
+	while ((int64_t)time(NULL) <= at)
+		usleep(50 * 1000);
+	return at;
+}
+
+static void
+test_last_change_follows_settings_and_media(void **state)
+{
+	struct fx *f = *state;
+	static const unsigned char data[] = { 'G', 'I', 'F', '8', '9', 'a' };
+	int64_t at0, at;
+	struct media m;
+
+	at0 = clock_then_tick(f);
+	/* meta rows that change no page leave it alone... */
+	assert_int_equal(store_meta_set(f->st, "secret", "abc"), P_OK);
+	assert_int_equal(store_meta_set(f->st, "settings.version", "v1"),
+	    P_OK);
+	assert_int_equal(store_last_change(f->st, (int64_t)time(NULL), &at),
+	    P_OK);
+	assert_int_equal(at, at0);
+	/* ...a setting that changes moves it, one saved unchanged not. */
+	assert_int_equal(store_meta_set(f->st, "setting.site.title", "A"),
+	    P_OK);
+	assert_int_equal(store_last_change(f->st, (int64_t)time(NULL), &at),
+	    P_OK);
+	assert_true(at > at0);
+	at0 = clock_then_tick(f);
+	assert_int_equal(store_meta_set(f->st, "setting.site.title", "A"),
+	    P_OK);
+	assert_int_equal(store_last_change(f->st, (int64_t)time(NULL), &at),
+	    P_OK);
+	assert_int_equal(at, at0);
+	/* Images move it too. */
+	memset(&m, 0, sizeof(m));
+	m.hash = "fedcba9876543210fedcba9876543210"
+	    "fedcba9876543210fedcba9876543210";
+	m.type = "image/gif";
+	m.size = sizeof(data);
+	m.data = data;
+	assert_int_equal(store_media_put(f->st, &m), P_OK);
+	assert_int_equal(store_last_change(f->st, (int64_t)time(NULL), &at),
+	    P_OK);
+	assert_true(at > at0);
+}
+
+/* A post with a title and Markdown body. */
+static int64_t
+text_post(struct fx *f, const char *slug, int64_t published,
+    const char *title, const char *body)
+{
+	struct post p;
+	int64_t id = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.slug = slug;
+	p.title = title;
+	p.author_id = f->bob;
+	p.published = published;
+	p.body_md = body;
+	p.body_html = "<p>html</p>";
+	assert_int_equal(store_post_add(f->st, &p, &id), P_OK);
+	return id;
+}
+
+static int64_t
+text_comment(struct fx *f, int64_t post, const char *author,
+    const char *text, enum cstatus s)
+{
+	struct comment c;
+	int64_t id = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.post_id = post;
+	c.author = author;
+	c.email = "x@example.org";
+	c.body_md = text;
+	c.body_text = text;
+	c.body_html = "<p>html</p>";
+	c.created = T0 + 60;
+	c.status = s;
+	assert_int_equal(store_comment_add(f->st, &c, &id), P_OK);
+	return id;
+}
+
+/* Hits for text of kind k: the number, and the first in *first. */
+static size_t
+hits(struct fx *f, const char *text, enum search_kind k,
+    struct search_hit *first)
+{
+	struct search_query q;
+	struct search_hit *h;
+	size_t n;
+	int64_t total;
+
+	memset(&q, 0, sizeof(q));
+	q.text = text;
+	q.kind = k;
+	q.limit = 50;
+	assert_int_equal(store_search(f->st, &f->a, &q, &h, &n, &total),
+	    P_OK);
+	assert_int_equal((int64_t)n, total);
+	if (n && first)
+		*first = h[0];
+	return n;
+}
+
+static void
+test_search_folds_case_and_accents(void **state)
+{
+	struct fx *f = *state;
+	struct search_hit h;
+	int64_t post, c;
+
+	post = text_post(f, "cafe", T0, "The Café Question",
+	    "Why every *neighbourhood* needs a café that opens early.");
+	c = text_comment(f, post, "Zoë", "I run a CAFE and we open at six.",
+	    CS_APPROVED);
+	assert_int_equal(hits(f, "cafe", SEARCH_ALL, NULL), 2);
+	assert_int_equal(hits(f, "CAFÉ", SEARCH_ALL, NULL), 2);
+	assert_int_equal(hits(f, "cafe", SEARCH_POSTS, &h), 1);
+	assert_int_equal(h.comment_id, 0);
+	assert_int_equal(h.post.id, post);
+	assert_string_equal(h.post.slug, "cafe");
+	assert_string_equal(h.post.author_login, "bob");
+	assert_int_equal(h.date, T0);
+	/* The title ranks the article first and is marked. */
+	assert_int_equal(hits(f, "cafe", SEARCH_ALL, &h), 2);
+	assert_int_equal(h.comment_id, 0);
+	assert_string_equal(h.title,
+	    "The " SEARCH_MARK_ON "Café" SEARCH_MARK_OFF " Question");
+	assert_non_null(strstr(h.snippet, SEARCH_MARK_ON "café" SEARCH_MARK_OFF));
+	assert_int_equal(hits(f, "cafe", SEARCH_COMMENTS, &h), 1);
+	assert_int_equal(h.comment_id, c);
+	assert_int_equal(h.post.id, post);
+	assert_string_equal(h.who, "Zoë");
+	assert_string_equal(h.title, "The Café Question");
+	assert_int_equal(h.date, T0 + 60);
+	assert_non_null(strstr(h.snippet, SEARCH_MARK_ON "CAFE" SEARCH_MARK_OFF));
+	/* The commenter's name is searchable too, folded. */
+	assert_int_equal(hits(f, "zoe", SEARCH_ALL, NULL), 1);
+	assert_int_equal(hits(f, "nothing-like-it", SEARCH_ALL, NULL), 0);
+}
+
+static void
+test_search_follows_status(void **state)
+{
+	struct fx *f = *state;
+	int64_t post = text_post(f, "p", T0, "Post", "plain words"), c;
+
+	c = text_comment(f, post, "Ann", "the secret marmalade recipe",
+	    CS_PENDING);
+	assert_int_equal(hits(f, "marmalade", SEARCH_ALL, NULL), 0);
+	assert_int_equal(store_comment_set_status(f->st, c, CS_APPROVED),
+	    P_OK);
+	assert_int_equal(hits(f, "marmalade", SEARCH_ALL, NULL), 1);
+	assert_int_equal(store_comment_set_status(f->st, c, CS_PENDING),
+	    P_OK);
+	assert_int_equal(hits(f, "marmalade", SEARCH_ALL, NULL), 0);
+	assert_int_equal(store_comment_set_status(f->st, c, CS_APPROVED),
+	    P_OK);
+	assert_int_equal(store_comment_set_status(f->st, c, CS_SPAM), P_OK);
+	assert_int_equal(hits(f, "marmalade", SEARCH_ALL, NULL), 0);
+	assert_int_equal(store_comment_set_status(f->st, c, CS_APPROVED),
+	    P_OK);
+	assert_int_equal(store_comment_set_status(f->st, c, CS_TRASH), P_OK);
+	assert_int_equal(hits(f, "marmalade", SEARCH_ALL, NULL), 0);
+	text_comment(f, post, "Ben", "more marmalade", CS_SPAM);
+	assert_int_equal(hits(f, "marmalade", SEARCH_ALL, NULL), 0);
+	/* Survives reopening (the index is in the file). */
+	reopen(f);
+	assert_int_equal(store_comment_set_status(f->st, c, CS_APPROVED),
+	    P_OK);
+	assert_int_equal(hits(f, "marmalade", SEARCH_ALL, NULL), 1);
+}
+
+static void
+test_search_hides_scheduled_posts(void **state)
+{
+	struct fx *f = *state;
+	int64_t later = (int64_t)time(NULL) + 3600, post;
+
+	post = text_post(f, "later", later, "Embargoed", "zeppelin news");
+	text_comment(f, post, "Cy", "zeppelin comment", CS_APPROVED);
+	assert_int_equal(hits(f, "zeppelin", SEARCH_ALL, NULL), 0);
+	assert_int_equal(hits(f, "embargoed", SEARCH_ALL, NULL), 0);
+}
+
+static void
+test_search_syntax_never_fails(void **state)
+{
+	static const char *const odd[] = { "\"night", "night\"", "AND",
+		"OR night", "night NOT", "(", ")", "night)", "NEAR(",
+		"title:", "*", "^", "-night", "night -", "col:night",
+		"\"\"", "'", "night's", "a:b:c", "{night", "NEAR(night train,",
+		"night AND (train OR", "+", "--", "***", "night* *train" };
+	struct fx *f = *state;
+	struct search_hit h;
+	size_t i;
+
+	text_post(f, "nt", T0, "Why the Night Train Came Back",
+	    "Sleepers, couchettes and the long night's journey.");
+	for (i = 0; i < sizeof(odd) / sizeof(odd[0]); i++)
+		(void)hits(f, odd[i], SEARCH_ALL, NULL);
+	/* Broken syntax falls back to the words. */
+	assert_int_equal(hits(f, "\"night train", SEARCH_ALL, &h), 1);
+	assert_int_equal(hits(f, "night AND (train OR", SEARCH_ALL, NULL), 1);
+	assert_int_equal(hits(f, "-night", SEARCH_ALL, NULL), 1);
+	/* Valid syntax keeps its meaning. */
+	assert_int_equal(hits(f, "\"night train\"", SEARCH_ALL, NULL), 1);
+	assert_int_equal(hits(f, "\"train night\"", SEARCH_ALL, NULL), 0);
+	assert_int_equal(hits(f, "coupe OR couchettes", SEARCH_ALL, NULL), 1);
+	assert_int_equal(hits(f, "couch*", SEARCH_ALL, NULL), 1);
+	assert_int_equal(hits(f, "night NOT sleepers", SEARCH_ALL, NULL), 0);
+	/* No words at all: no hits, no error. */
+	assert_int_equal(hits(f, "", SEARCH_ALL, NULL), 0);
+	assert_int_equal(hits(f, "  \"*()", SEARCH_ALL, NULL), 0);
+}
+
+static void
+test_search_paging(void **state)
+{
+	struct fx *f = *state;
+	struct search_query q;
+	struct search_hit *h;
+	char slug[16];
+	int64_t total;
+	size_t n;
+	int i;
+
+	for (i = 0; i < 7; i++) {
+		snprintf(slug, sizeof(slug), "p%d", i);
+		text_post(f, slug, T0 + i, slug, "walrus");
+	}
+	memset(&q, 0, sizeof(q));
+	q.text = "walrus";
+	q.limit = 3;
+	q.offset = 6;
+	assert_int_equal(store_search(f->st, &f->a, &q, &h, &n, &total),
+	    P_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(total, 7);
+	q.offset = 0;
+	assert_int_equal(store_search(f->st, &f->a, &q, &h, &n, &total),
+	    P_OK);
+	assert_int_equal(n, 3);
+	/* Equal scores: newest first. */
+	assert_string_equal(h[0].post.slug, "p6");
+	assert_string_equal(h[1].post.slug, "p5");
+	q.offset = -1;
+	assert_int_equal(store_search(f->st, &f->a, &q, &h, &n, &total),
+	    P_BADINPUT);
+	q.offset = 0;
+	q.text = NULL;
+	assert_int_equal(store_search(f->st, &f->a, &q, &h, &n, &total),
+	    P_BADINPUT);
+}
+
+static void
+test_comment_list_recent(void **state)
+{
+	struct fx *f = *state;
+	int64_t p1 = post_ok(f, "one", T0), p2 = post_ok(f, "two", T0);
+	int64_t later = post_ok(f, "later", (int64_t)time(NULL) + 3600);
+	int64_t a, b, c;
+	struct comment *rows;
+	struct post p;
+	size_t n;
+
+	a = comment_ok(f, p1, 0, T0 + 10, CS_APPROVED);
+	b = comment_ok(f, p2, 0, T0 + 30, CS_APPROVED);
+	c = comment_ok(f, p1, a, T0 + 20, CS_APPROVED);
+	comment_ok(f, p1, 0, T0 + 40, CS_PENDING);
+	comment_ok(f, p2, 0, T0 + 50, CS_SPAM);
+	comment_ok(f, later, 0, T0 + 60, CS_APPROVED);
+	assert_int_equal(store_comment_list_recent(f->st, &f->a, 0, 0, &rows,
+	    &n), P_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(rows[0].id, b);
+	assert_int_equal(rows[1].id, c);
+	assert_int_equal(rows[2].id, a);
+	assert_int_equal(rows[1].parent_id, a);
+	assert_int_equal(store_comment_list_recent(f->st, &f->a, 0, 2, &rows,
+	    &n), P_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_comment_list_recent(f->st, &f->a, p1, 0, &rows,
+	    &n), P_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[0].id, c);
+	assert_int_equal(store_comment_list_recent(f->st, &f->a, later, 0,
+	    &rows, &n), P_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_post_get(f->st, &f->a, p1, &p), P_OK);
+	assert_int_equal(p.last_comment, T0 + 20);
+	assert_int_equal(store_post_get(f->st, &f->a, later, &p), P_OK);
+	assert_int_equal(p.last_comment, T0 + 60);
+	assert_int_equal(store_comment_list_recent(f->st, &f->a, 0, -1, &rows,
+	    &n), P_BADINPUT);
+}
+
+static void
+test_archive_list(void **state)
+{
+	struct fx *f = *state;
+	struct archive *ar;
+	int64_t p;
+	size_t n;
+
+	p = 0;
+	assert_int_equal(add_post(f, "a", T0, f->alice, "news", "zoo", &p),
+	    P_OK);
+	comment_ok(f, p, 0, T0 + 5 * DAY, CS_APPROVED);
+	comment_ok(f, p, 0, T0 + 9 * DAY, CS_PENDING);
+	assert_int_equal(add_post(f, "b", T0 + 40 * DAY, f->bob, "news", NULL,
+	    &p), P_OK);
+	assert_int_equal(add_post(f, "c", (int64_t)time(NULL) + 3600,
+	    f->bob, "future", NULL, &p), P_OK);
+	assert_int_equal(store_archive_list(f->st, &f->a, ARCH_CATEGORY, &ar,
+	    &n), P_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(ar[0].key, "news");
+	assert_int_equal(ar[0].count, 2);
+	assert_int_equal(ar[0].lastmod, T0 + 40 * DAY);
+	assert_string_equal(ar[1].key, "zoo");
+	assert_int_equal(ar[1].lastmod, T0 + 5 * DAY);
+	assert_int_equal(store_archive_list(f->st, &f->a, ARCH_MONTH, &ar,
+	    &n), P_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(ar[0].key, "2024-04");
+	assert_string_equal(ar[1].key, "2024-03");
+	assert_int_equal(ar[1].count, 1);
+	assert_int_equal(store_archive_list(f->st, &f->a, ARCH_AUTHOR, &ar,
+	    &n), P_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(ar[0].key, "alice");
+	assert_string_equal(ar[1].name, "Bob Jones");
+	assert_int_equal(store_archive_list(f->st, &f->a, (enum archive_kind)9,
+	    &ar, &n), P_BADINPUT);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -1503,6 +1987,17 @@ main(void)
 		T(test_post_save_states_and_redirects),
 		T(test_comment_moderation_ops),
 		T(test_media),
+		T(test_tags),
+		T(test_list_date_range),
+		T(test_last_change_moves),
+		T(test_last_change_follows_settings_and_media),
+		T(test_search_folds_case_and_accents),
+		T(test_search_follows_status),
+		T(test_search_hides_scheduled_posts),
+		T(test_search_syntax_never_fails),
+		T(test_search_paging),
+		T(test_comment_list_recent),
+		T(test_archive_list),
 	};
 
 	/* Days are UTC whatever the local zone: run far from UTC. */
