@@ -458,11 +458,14 @@ editor_post(struct app *app, struct req *rq, struct resp *rs,
 	if (old && when && strcmp(in->date_text, local_date(rq->a,
 	    old->published)) == 0)
 		when = old->published;
-	else if (terms(rq->a, in->cats_text, cats, ncats, &p->cats,
+	/* The terms as sent, whatever the date (and shown again with an
+	 * error). */
+	if (terms(rq->a, in->cats_text, cats, ncats, &p->cats,
 	    &p->ncats) != P_OK || terms(rq->a, in->tags_text, NULL, 0,
-	    &tcats, &p->ntags) != P_OK)
-		in->error = "Too many categories or tags.";
-	else
+	    &tcats, &p->ntags) != P_OK) {
+		if (in->error == NULL)
+			in->error = "Too many categories or tags.";
+	} else
 		p->tags = as_tags(rq->a, tcats, p->ntags);
 	if (in->error == NULL && (html = render(rq->a, MD_PROFILE_POST,
 	    p->body_md)) == NULL)

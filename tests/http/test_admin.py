@@ -1139,3 +1139,29 @@ def test_settings_move_last_modified_and_robots(srv):
     check('content="noindex"' not in srv.get("/").text, "still noindex")
     r = c.admin_post("/admin/settings/", form)
     check(r.status == 303, "restore: %d" % r.status)
+
+
+def test_edit_with_unchanged_date_keeps_new_terms(srv):
+    # The editor sends the post's date back as shown; the categories and
+    # tags typed with it must still be saved.
+    c = AdminClient(srv, "ann")
+    title = unique("Terms Kept ")
+    r = editor_save(c, {"title": title, "body": "Words.", "tags": "alpha",
+                        "categories": "Cities", "do": "publish"})
+    check(r.status == 303, "publish: %d" % r.status)
+    edit = r.header("Location").split("?")[0]
+    root = c.get(edit).html()
+    date = root.find(id="date").get("value")
+    check(date, "no date in the editor")
+    r = editor_save(c, {"title": title, "body": "Words.", "date": date,
+                        "tags": "alpha, beta wing",
+                        "categories": "Cities, Harbours",
+                        "do": "publish"}, path=edit)
+    check(r.status == 303, "update: %d %s" % (r.status, r.text[-300:]))
+    pid = int(edit.rstrip("/").rsplit("/", 1)[1])
+    d = srv.get("/api/v1/posts/%d" % pid).json()
+    check(sorted(t["slug"] for t in d["tags"]) == ["alpha", "beta-wing"],
+          "tags after edit: %s" % d["tags"])
+    check("harbours" in [x["slug"] for x in d["categories"]],
+          "categories after edit: %s" % d["categories"])
+
