@@ -116,7 +116,9 @@ h_api_post(struct app *app, struct req *rq, struct resp *rs, int64_t id)
 	struct post p;
 	enum perr e = store_post_get(app->store, rq->a, id, &p);
 
-	if (e != P_OK || p.published > (int64_t)time(NULL)) {
+	/* Drafts and scheduled posts are nobody's business yet. */
+	if (e != P_OK || p.status != PS_PUBLISHED ||
+	    p.published > (int64_t)time(NULL)) {
 		h_error(app, rq, rs, e == P_IO ? 503 : 404, "No such post.");
 		return;
 	}
@@ -163,7 +165,9 @@ h_api_comments(struct app *app, struct req *rq, struct resp *rs, int64_t id)
 	int first = 1;
 	enum perr e = store_post_get(app->store, rq->a, id, &p);
 
-	if (e != P_OK || p.published > (int64_t)time(NULL)) {
+	/* Drafts and scheduled posts are nobody's business yet. */
+	if (e != P_OK || p.status != PS_PUBLISHED ||
+	    p.published > (int64_t)time(NULL)) {
 		h_error(app, rq, rs, e == P_IO ? 503 : 404, "No such post.");
 		return;
 	}

@@ -1165,3 +1165,22 @@ def test_edit_with_unchanged_date_keeps_new_terms(srv):
     check("harbours" in [x["slug"] for x in d["categories"]],
           "categories after edit: %s" % d["categories"])
 
+
+
+def test_api_hides_drafts(srv):
+    c = AdminClient(srv, "ann")
+    r = editor_save(c, {"title": unique("Secret Draft "), "body": "Shh.",
+                        "tags": "hidden", "do": "draft"})
+    check(r.status == 303, "draft: %d" % r.status)
+    pid = int(r.header("Location").split("?")[0].rstrip("/")
+              .rsplit("/", 1)[1])
+    for p in ("/api/v1/posts/%d" % pid, "/api/v1/posts/%d/comments" % pid):
+        r = srv.get(p)
+        check(r.status == 404, "%s of a draft: %d" % (p, r.status))
+    # Nor does the comment form take (or show, with an error) a draft.
+    reader = srv.client()
+    r = reader.post_form("/comments", {"post_id": str(pid), "author": "X",
+                                       "email": "x@example.org",
+                                       "comment": ""})
+    check(r.status == 404 and "Shh." not in r.text,
+          "comment on a draft: %d" % r.status)
