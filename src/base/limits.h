@@ -75,6 +75,14 @@
  * unknown element). Bounds the importer's memory whatever the file size. */
 #define LIM_WXR_FIELD_BYTES (32 * 1024 * 1024)
 
+/* Longest short WXR field: a title, a slug, a date, a name, an e-mail, a
+ * URL, an id. Far beyond any real value; stops one field eating memory. */
+#define LIM_WXR_SHORT_BYTES (64 * 1024)
+
+/* Everything one item (or one comment) may hold at once: its fields, its
+ * terms and its kept elements. The parser's memory is bounded by this. */
+#define LIM_WXR_ITEM_BYTES (96 * 1024 * 1024)
+
 /* Longest single XML token (a start tag with its attributes) expat may
  * have to buffer; a file with a larger one is refused, not read into RAM. */
 #define LIM_WXR_TOKEN_BYTES (4 * 1024 * 1024)

@@ -58,7 +58,7 @@ utf8_seq(const unsigned char *s, size_t n)
 
 /* Text (also safe in a quoted attribute): & < > " ' escaped, invalid
  * UTF-8 and NUL replaced by U+FFFD, other C0 controls but tab/LF/CR
- * dropped. */
+ * and DEL dropped (what str_valid_text calls text). */
 static enum perr
 put_text(struct buf *b, const char *s, size_t n)
 {
@@ -78,7 +78,7 @@ put_text(struct buf *b, const char *s, size_t n)
 		case '\'': rep = "&#39;"; break;
 		case '\t': case '\n': case '\r': break;
 		default:
-			if (u[i] < 0x20 && u[i] != 0)
+			if ((u[i] < 0x20 && u[i] != 0) || u[i] == 0x7f)
 				rep = "";
 			else if ((k = utf8_seq(u + i, n - i)) == 0) {
 				rep = REPLACEMENT;
