@@ -13,6 +13,8 @@ static const struct {
 	{ "serve", cmd_serve, "serve SITE [--listen A:P]  serve the site over HTTP" },
 	{ "post", cmd_post, "post add|list SITE ...     add or list articles" },
 	{ "comment", cmd_comment, "comment list|approve|spam|trash SITE ...  moderate" },
+	{ "import", cmd_import, "import SITE FILE.xml [--json]  import a WordPress export" },
+	{ "export", cmd_export, "export SITE > FILE.xml    export as WordPress XML (WXR)" },
 };
 
 static void

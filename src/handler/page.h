@@ -14,10 +14,19 @@ struct tval *page_ctx(struct app *app, struct req *rq, const char *title);
 void page_render(struct app *app, struct req *rq, struct resp *rs,
     const char *name, struct tval *ctx);
 
-/* Site-relative URLs, arena-owned. */
+/* Site-relative URLs, arena-owned. A page's is /its/path/. */
 const char *url_post(struct arena *a, const struct post *p);
 const char *url_category(struct arena *a, const char *slug);
 const char *url_author(struct arena *a, const char *login);
+
+/* Readers may see p now: published (or scheduled and due), no password.
+ * Posts added in Parley always are once their date has come; imported
+ * drafts, private and password-protected posts never are. */
+int post_is_public(const struct post *p, int64_t now);
+
+/* A commenter's web site as a link target: http(s) with a host, else
+ * NULL (imported comments keep whatever WordPress had). */
+const char *commenter_site(const char *url);
 
 /* Comments open now? (flag and close-after-days) */
 int post_comments_open(const struct app *app, const struct post *p,

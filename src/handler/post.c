@@ -185,7 +185,8 @@ nodes_to_list(struct tctx *t, const struct thread_node *n)
 			tv_html(o, "body", html_trusted_literal(""));
 		} else {
 			tv_str(o, "author", c->author);
-			tv_str(o, "author_site", c->url);
+			tv_str(o, "author_site", commenter_site(c->url) ?
+			    c->url : "");
 			/* Rendered and sanitised by render/markdown.c when
 			 * the comment was written. */
 			tv_html(o, "body", (struct html_trusted){ c->body_html });

@@ -590,6 +590,35 @@ cap_check(struct wxr_parser *p, enum perr e)
 		fail(p, e, "%s", perr_str(e));
 }
 
+/* Kept elements of the namespaces WXR itself uses are written with the
+ * prefixes and (for wp, excerpt) the 1.2 URIs an export declares, so
+ * WordPress's importer, which matches "wp:" literally in one of its
+ * parsers, reads them, and a 1.0 file's kept data turns into 1.2's. */
+static void
+normalize(struct qname *q)
+{
+	switch (classify_ns(q)) {
+	case NS_WP:
+		q->uri = "http://wordpress.org/export/1.2/";
+		q->prefix = "wp";
+		break;
+	case NS_EXCERPT:
+		q->uri = "http://wordpress.org/export/1.2/excerpt/";
+		q->prefix = "excerpt";
+		break;
+	case NS_CONTENT:
+		q->prefix = "content";
+		break;
+	case NS_DC:
+		q->prefix = "dc";
+		break;
+	default:
+		return;
+	}
+	q->uri_n = strlen(q->uri);
+	q->prefix_n = strlen(q->prefix);
+}
+
 static void
 cap_start_tag(struct wxr_parser *p, const char *name, const XML_Char **atts)
 {
@@ -599,6 +628,7 @@ cap_start_tag(struct wxr_parser *p, const char *name, const XML_Char **atts)
 	size_t before = c->dst->len;
 
 	split_name(name, &q);
+	normalize(&q);
 	c->depth++;
 	if ((e = buf_putc(c->dst, '<')) == P_OK)
 		e = put_qname(c->dst, &q);
@@ -606,6 +636,7 @@ cap_start_tag(struct wxr_parser *p, const char *name, const XML_Char **atts)
 		e = declare(c, q.prefix, q.prefix_n, q.uri, q.uri_n);
 	for (; e == P_OK && atts[0]; atts += 2) {
 		split_name(atts[0], &aq);
+		normalize(&aq);
 		if (aq.uri_n > 0 && starts(aq.uri, aq.uri_n, XML_NS) &&
 		    aq.uri_n == strlen(XML_NS)) {
 			aq.prefix = "xml";
@@ -640,6 +671,7 @@ cap_end_tag(struct wxr_parser *p, const char *name)
 	enum perr e;
 
 	split_name(name, &q);
+	normalize(&q);
 	if ((e = buf_puts(c->dst, "</")) == P_OK)
 		e = put_qname(c->dst, &q);
 	if (e == P_OK)
