@@ -309,6 +309,10 @@ h_article(struct app *app, struct req *rq, struct resp *rs, int y, int m,
 
 	e = store_post_find(app->store, rq->a, y, m, d, slug, &p);
 	if (e == P_NOTFOUND) {
+		/* WordPress dated permalinks by the author's local day; an
+		 * imported article may be one day off from ours (UTC). */
+		if (h_legacy_path(app, rq, rs))
+			return;
 		h_error(app, rq, rs, 404, "There is no article at this address.");
 		return;
 	}

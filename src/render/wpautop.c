@@ -23,7 +23,7 @@ static const char *const blocks[] = {
 /* Blocks whose text is not wrapped in <p> (it would nest a paragraph
  * where HTML allows none). */
 static const char *const no_p[] = {
-	"address", "caption", "dd", "dt", "figcaption", "h1", "h2", "h3",
+	"address", "caption", "dd", "dt", "figcaption", "figure", "h1", "h2", "h3",
 	"h4", "h5", "h6", "legend", "li", "p", "summary", "td", "th",
 	"option", "select", "iframe", "video", "audio", "object", "noscript",
 };

@@ -549,10 +549,11 @@ static const char *const qsql[Q__N] = {
 	    " AND " PUBLIC "AND p.published <= ?2",
 	[Q_LOOK_OLD_PATH] = POST_SELECT "WHERE p.wp_path = ?1 AND " PUBLIC
 	    "AND p.published <= ?2",
-	/* The same day first (WordPress's local day, or ours in UTC), then
-	 * the same month, then the newest. */
-	[Q_LOOK_SLUG] = POST_SELECT "WHERE p.slug = ?1 AND p.type = 'post'"
-	    " AND " PUBLIC "AND p.published <= ?2 ORDER BY CASE"
+	/* Articles before pages; the same day first (WordPress's local day,
+	 * or ours in UTC), then the same month, then the newest. */
+	[Q_LOOK_SLUG] = POST_SELECT "WHERE p.slug = ?1"
+	    " AND p.type IN ('post', 'page') AND " PUBLIC
+	    "AND p.published <= ?2 ORDER BY p.type = 'page', CASE"
 	    " WHEN ?3 <> '' AND (substr(p.date_local, 1, 10) = ?3"
 	    "  OR p.pub_day = ?3) THEN 0"
 	    " WHEN ?4 <> '' AND (substr(p.date_local, 1, 7) = ?4"

@@ -130,7 +130,8 @@ struct wxr_item_row {
 enum post_key_kind {
 	PK_WP_ID,     /* wp_id: a post or page by WordPress id (/?p=ID) */
 	PK_OLD_PATH,  /* text: the path of its WordPress permalink */
-	PK_SLUG,      /* text: a post by slug; y/m/d (0 = any) prefer dates */
+	PK_SLUG,      /* text: a post (else a page) by slug; y/m/d (0 = any)
+	               * prefer posts of that date */
 	PK_PAGE_PATH, /* text: a page by its path ("about/team") */
 	PK_ATTACHMENT /* wp_id: the post an attachment belongs to */
 };

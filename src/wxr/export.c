@@ -80,6 +80,11 @@ ids_has(const struct idset *s, int64_t v)
 	return 0;
 }
 
+/* A featured image set in Parley, written as an attachment at the end. */
+struct att {
+	int64_t id, post_id, post_export_id;
+};
+
 struct ex {
 	struct store *st;
 	const struct wxr_export_opts *o;
@@ -89,6 +94,8 @@ struct ex {
 	size_t nusers;
 	struct idset used;     /* WordPress ids taken by posts and items */
 	int64_t next_free;     /* above every id in use */
+	struct att *atts;      /* attachments to write after the items */
+	size_t natts, capatts;
 	char *err;
 	size_t errsz;
 };
@@ -229,10 +236,31 @@ elem_inline(struct buf *b, const char *name, const char *text)
 	}
 }
 
+/* WordPress's author id, or for an author made in Parley one no other
+ * author has (users are few: a linear scan is fine). */
 static int64_t
-author_export_id(const struct user *u)
+author_export_id(const struct ex *x, const struct user *u)
 {
-	return u ? (u->wp_id ? u->wp_id : u->id) : 0;
+	size_t i;
+	int64_t id, top = 0;
+
+	if (u == NULL)
+		return 0;
+	if (u->wp_id)
+		return u->wp_id;
+	for (i = 0; i < x->nusers; i++)
+		if (x->users[i].wp_id == u->id)
+			break;
+	if (i == x->nusers)
+		return u->id;
+	/* taken: one past the highest id of any kind, by position */
+	for (i = 0; i < x->nusers; i++) {
+		id = x->users[i].wp_id > x->users[i].id ? x->users[i].wp_id :
+		    x->users[i].id;
+		if (id > top)
+			top = id;
+	}
+	return top + 1 + (u - x->users);
 }
 
 static const char *
@@ -262,9 +290,10 @@ write_comments(struct ex *x, struct arena *a, const struct post *p)
 		w.id = c->id;
 		/* an orphan keeps the parent WordPress named */
 		w.parent = c->parent_id ? c->parent_id : c->wp_parent;
-		w.user_id = c->wp_user_id ? c->wp_user_id :
-		    author_export_id(c->user_id ? user_of(x, c->user_id) :
-		    NULL);
+		/* the author it is linked to here; an id that named no
+		 * author WordPress exported is not written again */
+		w.user_id = c->user_id ? author_export_id(x, user_of(x,
+		    c->user_id)) : 0;
 		w.author = c->author;
 		w.author_email = c->email;
 		w.author_url = c->url;
@@ -272,6 +301,7 @@ write_comments(struct ex *x, struct arena *a, const struct post *p)
 		dates(a, c->date_local, c->date_gmt, c->created, &w.date,
 		    &w.date_gmt);
 		w.content = html ? c->body_md : c->body_html;
+		w.markdown = html ? NULL : c->body_md;
 		w.approved = approved(c);
 		w.type = c->type && *c->type ? c->type : "comment";
 		w.extra = c->wxr_extra;
@@ -287,7 +317,7 @@ write_post(struct ex *x, const struct post *p)
 	struct arena a;
 	struct wxr_item it;
 	struct wxr_item_term *terms;
-	struct buf extra, att, comments, pm;
+	struct buf extra, comments, pm;
 	size_t i, k = 0;
 	int64_t id, att_id = 0;
 	const int html = p->format && !strcmp(p->format, "html");
@@ -296,7 +326,6 @@ write_post(struct ex *x, const struct post *p)
 
 	arena_init(&a);
 	buf_init(&extra, 0);
-	buf_init(&att, 0);
 	buf_init(&comments, 0);
 	buf_init(&pm, 0);
 	/* the id: see the top of this file */
@@ -316,6 +345,7 @@ write_post(struct ex *x, const struct post *p)
 	    arena_printf(&a, "%s/?p=%lld", x->o->site_url, (long long)id);
 	it.guid_permalink = 0;
 	it.content = html ? p->body_md : p->body_html;
+	it.markdown = html ? NULL : p->body_md;
 	it.excerpt = p->excerpt_auto ? "" : p->excerpt;
 	it.post_id = id;
 	dates(&a, p->date_local, p->date_gmt, p->published, &it.post_date,
@@ -342,10 +372,9 @@ write_post(struct ex *x, const struct post *p)
 	it.nterms = k;
 	buf_puts(&extra, p->wxr_extra ? p->wxr_extra : "");
 	/* A featured image set in Parley (not a kept attachment) goes out
-	 * as WordPress has it: an attachment item and _thumbnail_id. */
+	 * as WordPress has it: _thumbnail_id here, and an attachment item
+	 * after the kept ones (where a re-import keeps it). */
 	if (p->image && *p->image && p->wp_thumbnail == 0) {
-		struct wxr_item ai;
-
 		att_id = x->next_free++;
 		ids_add(&x->used, att_id);
 		buf_printf(&pm, "<wp:postmeta><wp:meta_key>_thumbnail_id"
@@ -354,27 +383,19 @@ write_post(struct ex *x, const struct post *p)
 		if (extra.len)
 			buf_puts(&extra, "\n\t\t");
 		buf_add(&extra, pm.data, pm.len);
-		memset(&ai, 0, sizeof(ai));
-		ai.title = p->image_caption && *p->image_caption ?
-		    p->image_caption : p->title;
-		ai.creator = it.creator;
-		ai.guid = absolute(&a, x, p->image);
-		ai.guid_permalink = 0;
-		ai.content = "";
-		ai.excerpt = p->image_caption ? p->image_caption : "";
-		ai.post_id = att_id;
-		ai.post_date = it.post_date;
-		ai.post_date_gmt = it.post_date_gmt;
-		ai.comment_status = "closed";
-		ai.post_name = arena_printf(&a, "%s-image", p->slug);
-		ai.status = "inherit";
-		ai.post_parent = id;
-		ai.post_type = "attachment";
-		ai.post_password = "";
-		ai.attachment_url = ai.guid;
-		ai.extra = "";
-		if ((e = xo_item(&att, &ai, ai.guid, "")) != P_OK)
-			goto out;
+		if (x->natts == x->capatts) {
+			size_t nc = x->capatts ? x->capatts * 2 : 64;
+			struct att *na = realloc(x->atts, nc * sizeof(*na));
+
+			if (na == NULL)
+				abort();
+			x->atts = na;
+			x->capatts = nc;
+		}
+		x->atts[x->natts].id = att_id;
+		x->atts[x->natts].post_id = p->id;
+		x->atts[x->natts].post_export_id = id;
+		x->natts++;
 	}
 	it.extra = extra.data ? extra.data : "";
 	if ((e = write_comments(x, &a, p)) != P_OK)
@@ -385,16 +406,52 @@ write_post(struct ex *x, const struct post *p)
 	if ((e = xo_item(&x->b, &it, link, comments.data ? comments.data :
 	    "")) != P_OK)
 		goto out;
-	if (att.len)
-		buf_add(&x->b, att.data, att.len);
 	e = flush(x);
 out:
 	buf_free(&extra);
-	buf_free(&att);
 	buf_free(&comments);
 	buf_free(&pm);
 	arena_free(&a);
 	return e;
+}
+
+/* The attachment of a featured image set in Parley. */
+static enum perr
+write_attachment(struct ex *x, const struct att *at)
+{
+	struct arena a;
+	struct post p;
+	struct wxr_item ai;
+	enum perr e;
+
+	arena_init(&a);
+	if ((e = store_post_get(x->st, &a, at->post_id, &p)) != P_OK) {
+		snprintf(x->err, x->errsz, "cannot read post %lld: %s",
+		    (long long)at->post_id, perr_str(e));
+		arena_free(&a);
+		return e;
+	}
+	memset(&ai, 0, sizeof(ai));
+	ai.title = *p.image_caption ? p.image_caption : p.title;
+	ai.creator = author_login(user_of(x, p.author_id));
+	ai.guid = absolute(&a, x, p.image);
+	ai.guid_permalink = 0;
+	ai.content = "";
+	ai.excerpt = p.image_caption;
+	ai.post_id = at->id;
+	dates(&a, p.date_local, p.date_gmt, p.published, &ai.post_date,
+	    &ai.post_date_gmt);
+	ai.comment_status = "closed";
+	ai.post_name = arena_printf(&a, "%s-image", p.slug);
+	ai.status = "inherit";
+	ai.post_parent = at->post_export_id;
+	ai.post_type = "attachment";
+	ai.post_password = "";
+	ai.attachment_url = ai.guid;
+	ai.extra = "";
+	e = xo_item(&x->b, &ai, ai.guid, "");
+	arena_free(&a);
+	return e == P_OK ? flush(x) : e;
 }
 
 /* Categories with each parent before its children (WordPress's importer
@@ -581,6 +638,7 @@ wxr_export(struct store *st, const struct wxr_export_opts *o, FILE *f,
 	    "\txmlns:wfw=\"" XO_NS_WFW "\"\n"
 	    "\txmlns:dc=\"" XO_NS_DC "\"\n"
 	    "\txmlns:wp=\"" XO_NS_WP "\"\n"
+	    "\txmlns:parley=\"" WXR_NS_PARLEY "\"\n"
 	    ">\n<channel>\n");
 	xo_elem(&x.b, "\t", "title", o->site_title, 0);
 	xo_elem(&x.b, "\t", "link", o->site_url, 0);
@@ -598,7 +656,7 @@ wxr_export(struct store *st, const struct wxr_export_opts *o, FILE *f,
 
 		buf_puts(&x.b, "\t<wp:author>");
 		buf_printf(&x.b, "<wp:author_id>%lld</wp:author_id>",
-		    (long long)author_export_id(u));
+		    (long long)author_export_id(&x, u));
 		elem_inline(&x.b, "wp:author_login", author_login(u));
 		elem_inline(&x.b, "wp:author_email", u->email);
 		elem_inline(&x.b, "wp:author_display_name", u->name);
@@ -658,6 +716,9 @@ wxr_export(struct store *st, const struct wxr_export_opts *o, FILE *f,
 		if (n < PAGE_POSTS)
 			break;
 	}
+	for (i = 0; i < x.natts; i++)
+		if ((e = write_attachment(&x, &x.atts[i])) != P_OK)
+			goto out;
 	buf_puts(&x.b, "</channel>\n</rss>\n");
 	if ((e = flush(&x)) != P_OK)
 		goto out;
@@ -672,6 +733,7 @@ readfail:
 out:
 	buf_free(&x.b);
 	free(x.used.k);
+	free(x.atts);
 	arena_free(&a);
 	return e;
 }

@@ -27,6 +27,7 @@
 #include "../base/buf.h"
 #include "../base/limits.h"
 #include "../base/str.h"
+#include "../render/markdown.h"
 #include "../render/sanitize.h"
 #include "../render/wpautop.h"
 #include "xmlout.h"
@@ -398,19 +399,30 @@ build_post(struct imp *m, const struct wxr_item *it, struct post *p)
 		    (long long)it->post_id);
 		p->published = (int64_t)time(NULL);
 	}
-	p->body_md = it->content;
-	p->format = "html";
 	buf_reset(&m->html);
-	if ((e = wp_post_html(it->content, strlen(it->content), &m->html)) !=
-	    P_OK)
+	if (it->markdown) {
+		/* written in Parley: its Markdown comes back as Markdown */
+		p->body_md = it->markdown;
+		p->format = "markdown";
+		e = md_render(MD_PROFILE_POST, it->markdown,
+		    strlen(it->markdown), &m->html);
+	} else {
+		p->body_md = it->content;
+		p->format = "html";
+		e = wp_post_html(it->content, strlen(it->content), &m->html);
+	}
+	if (e != P_OK)
 		return e;
 	p->body_html = arena_strdup(&m->ia, m->html.data ? m->html.data : "");
 	if (*it->excerpt)
 		p->excerpt = it->excerpt;
 	else {
 		buf_reset(&m->html);
-		if ((e = html_excerpt(p->body_html, strlen(p->body_html),
-		    EXCERPT_BYTES, &m->html)) != P_OK)
+		e = it->markdown ? md_excerpt(it->markdown,
+		    strlen(it->markdown), EXCERPT_BYTES, &m->html) :
+		    html_excerpt(p->body_html, strlen(p->body_html),
+		    EXCERPT_BYTES, &m->html);
+		if (e != P_OK)
 			return e;
 		p->excerpt = arena_strdup(&m->ia, m->html.data ?
 		    m->html.data : "");
@@ -506,11 +518,18 @@ on_comment(void *ctx, const struct wxr_item *it, const struct wxr_comment *wc)
 	c.url = wc->author_url;
 	c.ip = wc->author_ip;
 	c.commenter = "";
-	c.body_md = wc->content;
-	c.format = "html";
 	buf_reset(&m->html);
-	if ((e = wp_comment_html(wc->content, strlen(wc->content), &m->html)) !=
-	    P_OK)
+	if (wc->markdown) {
+		c.body_md = wc->markdown;
+		c.format = "markdown";
+		e = md_render(MD_PROFILE_COMMENT, wc->markdown,
+		    strlen(wc->markdown), &m->html);
+	} else {
+		c.body_md = wc->content;
+		c.format = "html";
+		e = wp_comment_html(wc->content, strlen(wc->content), &m->html);
+	}
+	if (e != P_OK)
 		return e;
 	c.body_html = arena_strdup(&m->ca, m->html.data ? m->html.data : "");
 	if (!parse_date(wc->date_gmt, &c.created) &&

@@ -36,7 +36,7 @@
 #define NSSEP '\x01'
 #define XML_NS "http://www.w3.org/XML/1998/namespace"
 
-enum ns { NS_NONE, NS_WP, NS_CONTENT, NS_EXCERPT, NS_DC, NS_OTHER };
+enum ns { NS_NONE, NS_WP, NS_CONTENT, NS_EXCERPT, NS_DC, NS_PARLEY, NS_OTHER };
 
 enum kind {
 	K_ROOT,      /* nothing open yet */
@@ -58,12 +58,12 @@ enum { T_ID, T_SLUG, T_NAME, T_PARENT, T_DESC, T_TAXONOMY };
 enum {
 	I_TITLE, I_LINK, I_CREATOR, I_GUID, I_CONTENT, I_EXCERPT, I_POST_ID,
 	I_DATE, I_DATE_GMT, I_COMMENT_STATUS, I_NAME, I_STATUS, I_PARENT,
-	I_TYPE, I_PASSWORD, I_ATTACH_URL, I_DROP,
+	I_TYPE, I_PASSWORD, I_ATTACH_URL, I_DROP, I_MARKDOWN,
 	I_GUID_PL /* the guid's isPermaLink attribute */
 };
 enum {
 	CM_ID, CM_AUTHOR, CM_EMAIL, CM_URL, CM_IP, CM_DATE, CM_DATE_GMT,
-	CM_CONTENT, CM_APPROVED, CM_TYPE, CM_PARENT, CM_USER_ID
+	CM_CONTENT, CM_APPROVED, CM_TYPE, CM_PARENT, CM_USER_ID, CM_MARKDOWN
 };
 #define NFIELDS 20
 
@@ -146,6 +146,7 @@ static const struct fdef item_fields[] = {
 	{ NS_WP, "attachment_url", I_ATTACH_URL, 0 },
 	/* Derived from the post date on export. */
 	{ NS_NONE, "pubDate", I_DROP, 0 },
+	{ NS_PARLEY, "markdown", I_MARKDOWN, 1 },
 	{ 0, NULL, 0, 0 },
 };
 
@@ -162,6 +163,7 @@ static const struct fdef comment_fields[] = {
 	{ NS_WP, "comment_type", CM_TYPE, 0 },
 	{ NS_WP, "comment_parent", CM_PARENT, 0 },
 	{ NS_WP, "comment_user_id", CM_USER_ID, 0 },
+	{ NS_PARLEY, "markdown", CM_MARKDOWN, 1 },
 	{ 0, NULL, 0, 0 },
 };
 
@@ -363,6 +365,8 @@ classify_ns(const struct qname *q)
 	if (starts(u, n, "http://purl.org/dc/elements/1.1/") &&
 	    n == strlen("http://purl.org/dc/elements/1.1/"))
 		return NS_DC;
+	if (starts(u, n, WXR_NS_PARLEY) && n == strlen(WXR_NS_PARLEY))
+		return NS_PARLEY;
 	if (starts(u, n, "http://wordpress.org/export/"))
 		k = strlen("http://wordpress.org/export/");
 	else if (starts(u, n, "https://wordpress.org/export/"))
@@ -749,6 +753,7 @@ build_item(struct wxr_parser *p, struct wxr_item *it)
 	    strcmp(r->v[I_GUID_PL], "false") != 0;
 	it->content = val(r, I_CONTENT);
 	it->excerpt = val(r, I_EXCERPT);
+	it->markdown = r->v[I_MARKDOWN];
 	it->post_id = num(p, r, I_POST_ID, "wp:post_id");
 	it->post_parent = num(p, r, I_PARENT, "wp:post_parent");
 	it->post_date = val(r, I_DATE);
@@ -830,6 +835,7 @@ emit_comment(struct wxr_parser *p)
 	c.date = val(r, CM_DATE);
 	c.date_gmt = val(r, CM_DATE_GMT);
 	c.content = val(r, CM_CONTENT);
+	c.markdown = r->v[CM_MARKDOWN];
 	c.approved = val(r, CM_APPROVED);
 	c.type = val(r, CM_TYPE);
 	c.extra = r->extra.data ? r->extra.data : "";

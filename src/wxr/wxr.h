@@ -27,6 +27,11 @@
 #include "../base/err.h"
 #include "../store/store.h"
 
+/* Parley's own elements in a WXR file: the Markdown source of what was
+ * written in Parley (<parley:markdown> on an item or a comment), beside
+ * the HTML WordPress reads, so a Parley-to-Parley move keeps it. */
+#define WXR_NS_PARLEY "urn:x-parley:wxr:1"
+
 /* ---- the parser -------------------------------------------------------- */
 
 /* Records. Strings are NUL-terminated UTF-8, "" when the element is
@@ -65,6 +70,7 @@ struct wxr_item {
 	const char *title, *link, *creator, *guid;
 	int guid_permalink;  /* isPermaLink: 1 true, 0 false, -1 absent */
 	const char *content, *excerpt;
+	const char *markdown; /* <parley:markdown>, NULL if absent */
 	int64_t post_id, post_parent;
 	const char *post_date, *post_date_gmt, *comment_status, *post_name;
 	const char *status, *post_type, *post_password, *attachment_url;
@@ -80,6 +86,7 @@ struct wxr_comment {
 	int64_t id, parent, user_id;
 	const char *author, *author_email, *author_url, *author_ip;
 	const char *date, *date_gmt, *content, *approved, *type;
+	const char *markdown; /* <parley:markdown>, NULL if absent */
 	const char *extra;   /* commentmeta and unknown children */
 };
 

@@ -188,6 +188,8 @@ xo_item(struct buf *b, const struct wxr_item *it, const char *link,
 	}
 	TRY(xo_elem(b, I2, "content:encoded", it->content, 1));
 	TRY(xo_elem(b, I2, "excerpt:encoded", it->excerpt, 1));
+	if (it->markdown)
+		TRY(xo_elem(b, I2, "parley:markdown", it->markdown, 1));
 	TRY(xo_elem_int(b, I2, "wp:post_id", (long long)it->post_id));
 	TRY(xo_elem(b, I2, "wp:post_date", it->post_date, 1));
 	TRY(xo_elem(b, I2, "wp:post_date_gmt", it->post_date_gmt, 1));
@@ -242,6 +244,8 @@ xo_comment(struct buf *b, const struct wxr_comment *c)
 	TRY(xo_elem(b, I3, "wp:comment_date", c->date, 1));
 	TRY(xo_elem(b, I3, "wp:comment_date_gmt", c->date_gmt, 1));
 	TRY(xo_elem(b, I3, "wp:comment_content", c->content, 1));
+	if (c->markdown)
+		TRY(xo_elem(b, I3, "parley:markdown", c->markdown, 1));
 	TRY(xo_elem(b, I3, "wp:comment_approved", c->approved, 1));
 	TRY(xo_elem(b, I3, "wp:comment_type", c->type, 1));
 	TRY(xo_elem_int(b, I3, "wp:comment_parent", (long long)c->parent));

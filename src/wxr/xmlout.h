@@ -1,7 +1,8 @@
 /* xmlout.h (internal to wxr/): writing WXR 1.2 as WordPress writes it.
  * Used by export.c, and by import.c to keep an item Parley does not show
  * as the very XML an export will write back. Element names use the
- * prefixes the export's <rss> declares (wp, content, excerpt, dc, wfw).
+ * prefixes the export's <rss> declares (wp, content, excerpt, dc, wfw,
+ * parley).
  * Text is written in CDATA sections as WordPress does, with "]]>" split
  * across two sections and CR written as &#13; so it survives a re-read;
  * bytes XML cannot carry (invalid UTF-8, C0 controls but tab/LF/CR,

@@ -134,6 +134,8 @@ item(struct acc *a, const struct wxr_item *it)
 	text(a, it->guid);
 	text(a, it->content);
 	text(a, it->excerpt);
+	if (it->markdown)
+		text(a, it->markdown);
 	text(a, it->post_date);
 	text(a, it->post_date_gmt);
 	text(a, it->comment_status);
@@ -178,6 +180,8 @@ on_comment(void *ctx, const struct wxr_item *it, const struct wxr_comment *c)
 	text(a, c->date);
 	text(a, c->date_gmt);
 	text(a, c->content);
+	if (c->markdown)
+		text(a, c->markdown);
 	text(a, c->approved);
 	text(a, c->type);
 	kept(a, c->extra);

@@ -129,7 +129,7 @@ static const struct rcase autop_cases[] = {
 	    "<p><a title=\"x>y\">l</a></p>\n"),
 	R("hr", "a\n<hr />\nb", "<p>a</p>\n<hr />\n<p>b</p>\n"),
 	R("figure", "<figure><img src=\"i\"><figcaption>c</figcaption></figure>",
-	    "<figure><p><img src=\"i\"></p>\n<figcaption>c</figcaption>\n"
+	    "<figure><img src=\"i\"><figcaption>c</figcaption>\n"
 	    "</figure>\n"),
 };
 
