@@ -56,7 +56,7 @@ def test_import_summary(srv):
     d = import_json(srv, fixture("site-1.2.xml"))
     c = d["counts"]
     want = {"authors": 2, "authors_new": 2, "categories": 4, "tags": 2,
-            "terms": 2, "posts": 6, "posts_new": 6, "pages": 2,
+            "terms": 2, "posts": 7, "posts_new": 7, "pages": 2,
             "attachments": 1, "other_items": 1, "comments": 22,
             "comments_new": 22, "comments_pending": 1, "comments_spam": 1,
             "comments_trash": 1, "pingbacks": 2, "orphans": 1,
@@ -70,7 +70,7 @@ def test_import_summary(srv):
 def test_text_summary_and_quiet(srv):
     r = srv.run_cli("import", srv.site, fixture("site-1.2.xml"))
     check(r.returncode == 0, r.stderr)
-    check(re.search(r"posts\s+6\s+\(0 new, 6 already here\)", r.stdout),
+    check(re.search(r"posts\s+7\s+\(0 new, 7 already here\)", r.stdout),
           "summary: %r" % r.stdout)
     check(re.search(r"comments\s+22\s+\(0 new, 22 already here\)",
                     r.stdout), "summary: %r" % r.stdout)
@@ -211,7 +211,8 @@ def test_statuses(srv):
           "front page shows only published posts, newest first: %r" %
           titles)
     for path in ("/2020/04/02/subscriber-notes/", "/2099/01/01/"
-                 "timetables-2099/", "/?p=11", "/?p=12", "/?p=13",
+                 "timetables-2099/", "/?p=11", "/?p=12", "/?p=13", "/?p=17",
+                 "/2020/06/01/members-only/", "/api/v1/posts/17",
                  "/api/v1/posts/11", "/api/v1/posts/12",
                  "/api/v1/posts/13/comments"):
         check(srv.get(path).status == 404, "%s is not public" % path)

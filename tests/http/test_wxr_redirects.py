@@ -164,7 +164,8 @@ def test_comment_anchors(srv):
 
 
 def test_nothing_private_leaks(srv):
-    for path in ("/?p=11", "/?p=12", "/?p=13", "/?p=9999",
+    for path in ("/?p=11", "/?p=12", "/?p=13", "/?p=17", "/?p=9999",
+                 "/members-only/", "/2020/06/01/members-only/",
                  "/2020/04/02/subscriber-notes/", "/subscriber-notes/",
                  "/timetables-2099/", "/2099/01/01/timetables-2099/",
                  "/unfinished-a-draft-about-trams/", "/?name=subscriber-notes",

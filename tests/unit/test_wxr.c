@@ -254,8 +254,8 @@ t_site_records(void **st)
 	assert_string_equal(l.ch_version, "1.2");
 	assert_int_equal(l.authors, 2);
 	assert_int_equal(l.terms, 8);
-	assert_int_equal(l.items, 10);
-	assert_int_equal(l.item_ends, 10);
+	assert_int_equal(l.items, 11);
+	assert_int_equal(l.item_ends, 11);
 	assert_int_equal(l.comments, 22);
 	assert_int_equal(l.extras, 1); /* <image> */
 	assert_int_equal(l.warnings, 0);
@@ -325,6 +325,8 @@ t_site_records(void **st)
 	after(s, "content=Written before comments were closed: ]]> stays.");
 	s = after(s, "item 16 type=post status=publish name=caf%c3%a9-station "
 	    "title=Caf\xC3\xA9 \xE2\x98\x95");
+	s = after(s, "item 17 type=post status=publish name=members-only");
+	after(s, "pw=hunter2");
 	s = after(s, "item 20 type=page");
 	s = after(s, "item 21 type=page status=publish name=team");
 	after(s, "parent=20");
