@@ -454,111 +454,106 @@ write_attachment(struct ex *x, const struct att *at)
 	return e == P_OK ? flush(x) : e;
 }
 
+static void
+write_term(struct buf *b, const struct wxr_term_row *t)
+{
+	const char *kind, *slug, *name, *desc;
+
+	if (!strcmp(t->taxonomy, "category")) {
+		kind = "wp:category";
+		slug = "wp:category_nicename";
+		name = "wp:cat_name";
+		desc = "wp:category_description";
+	} else if (!strcmp(t->taxonomy, "post_tag")) {
+		kind = "wp:tag";
+		slug = "wp:tag_slug";
+		name = "wp:tag_name";
+		desc = "wp:tag_description";
+	} else {
+		kind = "wp:term";
+		slug = "wp:term_slug";
+		name = "wp:term_name";
+		desc = "wp:term_description";
+	}
+	buf_printf(b, "\t<%s>\n", kind);
+	if (t->wp_id)
+		xo_elem_int(b, "\t\t", "wp:term_id", (long long)t->wp_id);
+	if (!strcmp(kind, "wp:term"))
+		xo_elem(b, "\t\t", "wp:term_taxonomy", t->taxonomy, 1);
+	xo_elem(b, "\t\t", slug, t->slug, 1);
+	if (!strcmp(kind, "wp:category"))
+		xo_elem(b, "\t\t", "wp:category_parent", t->parent, 1);
+	else if (!strcmp(kind, "wp:term"))
+		xo_elem(b, "\t\t", "wp:term_parent", t->parent, 1);
+	xo_elem(b, "\t\t", name, t->name, 1);
+	if (*t->description)
+		xo_elem(b, "\t\t", desc, t->description, 1);
+	if (*t->extra)
+		buf_printf(b, "\t\t%s\n", t->extra);
+	buf_printf(b, "\t</%s>\n", kind);
+}
+
+/* The category term whose slug is t[i]'s parent, or n. */
+static size_t
+parent_of(const struct wxr_term_row *t, size_t n, size_t i)
+{
+	size_t j;
+
+	if (*t[i].parent == '\0')
+		return n;
+	for (j = 0; j < n; j++)
+		if (j != i && !strcmp(t[j].taxonomy, "category") &&
+		    !strcmp(t[j].slug, t[i].parent))
+			return j;
+	return n;
+}
+
+/* Writes category i after its ancestors not written yet (so a sorted
+ * list stays as it is). Iterative: a hostile chain cannot exhaust the
+ * stack. state: 0 to do, 1 on the chain, 2 written. */
+static void
+write_category(struct buf *b, struct wxr_term_row *t, size_t n,
+    unsigned char *state, size_t *chain, size_t i)
+{
+	size_t len = 0, j;
+
+	if (state[i])
+		return;
+	for (j = i; j < n && state[j] == 0; j = parent_of(t, n, j)) {
+		state[j] = 1;
+		chain[len++] = j;
+	}
+	while (len > 0) {
+		j = chain[--len];
+		write_term(b, &t[j]);
+		state[j] = 2;
+	}
+}
+
 /* Categories with each parent before its children (WordPress's importer
- * links a parent only if it already exists). */
+ * links a parent only if it already exists), then tags and other terms
+ * in the store's order. A parent cycle is cut where it closes. */
 static enum perr
 write_terms(struct ex *x, struct arena *a)
 {
 	struct wxr_term_row *t;
-	size_t n, i, j, done = 0;
-	char *written;
+	unsigned char *state;
+	size_t n, i, *chain;
 	enum perr e;
 
 	if ((e = store_export_terms(x->st, a, &t, &n)) != P_OK) {
 		snprintf(x->err, x->errsz, "cannot read terms: %s", perr_str(e));
 		return e;
 	}
-	written = arena_alloc(a, n + 1);
-	while (done < n) {
-		size_t before = done;
-
-		for (i = 0; i < n; i++) {
-			int ready = 1;
-
-			if (written[i])
-				continue;
-			if (!strcmp(t[i].taxonomy, "category") && *t[i].parent)
-				for (j = 0; j < n; j++)
-					if (j != i && !written[j] &&
-					    !strcmp(t[j].taxonomy, "category") &&
-					    !strcmp(t[j].slug, t[i].parent)) {
-						ready = 0;
-						break;
-					}
-			if (!ready)
-				continue;
-			/* a ready one is written, then the scan restarts so
-			 * the order stays that of the store where it can */
-			written[i] = 1;
-			done++;
-			if (!strcmp(t[i].taxonomy, "category")) {
-				buf_puts(&x->b, "\t<wp:category>\n");
-				if (t[i].wp_id)
-					xo_elem_int(&x->b, "\t\t",
-					    "wp:term_id", (long long)t[i].wp_id);
-				xo_elem(&x->b, "\t\t", "wp:category_nicename",
-				    t[i].slug, 1);
-				xo_elem(&x->b, "\t\t", "wp:category_parent",
-				    t[i].parent, 1);
-				xo_elem(&x->b, "\t\t", "wp:cat_name",
-				    t[i].name, 1);
-				if (*t[i].description)
-					xo_elem(&x->b, "\t\t",
-					    "wp:category_description",
-					    t[i].description, 1);
-				if (*t[i].extra)
-					buf_printf(&x->b, "\t\t%s\n",
-					    t[i].extra);
-				buf_puts(&x->b, "\t</wp:category>\n");
-			} else if (!strcmp(t[i].taxonomy, "post_tag")) {
-				buf_puts(&x->b, "\t<wp:tag>\n");
-				if (t[i].wp_id)
-					xo_elem_int(&x->b, "\t\t",
-					    "wp:term_id", (long long)t[i].wp_id);
-				xo_elem(&x->b, "\t\t", "wp:tag_slug",
-				    t[i].slug, 1);
-				xo_elem(&x->b, "\t\t", "wp:tag_name",
-				    t[i].name, 1);
-				if (*t[i].description)
-					xo_elem(&x->b, "\t\t",
-					    "wp:tag_description",
-					    t[i].description, 1);
-				if (*t[i].extra)
-					buf_printf(&x->b, "\t\t%s\n",
-					    t[i].extra);
-				buf_puts(&x->b, "\t</wp:tag>\n");
-			} else {
-				buf_puts(&x->b, "\t<wp:term>\n");
-				if (t[i].wp_id)
-					xo_elem_int(&x->b, "\t\t",
-					    "wp:term_id", (long long)t[i].wp_id);
-				xo_elem(&x->b, "\t\t", "wp:term_taxonomy",
-				    t[i].taxonomy, 1);
-				xo_elem(&x->b, "\t\t", "wp:term_slug",
-				    t[i].slug, 1);
-				xo_elem(&x->b, "\t\t", "wp:term_parent",
-				    t[i].parent, 1);
-				xo_elem(&x->b, "\t\t", "wp:term_name",
-				    t[i].name, 1);
-				if (*t[i].description)
-					xo_elem(&x->b, "\t\t",
-					    "wp:term_description",
-					    t[i].description, 1);
-				if (*t[i].extra)
-					buf_printf(&x->b, "\t\t%s\n",
-					    t[i].extra);
-				buf_puts(&x->b, "\t</wp:term>\n");
-			}
-			break;
-		}
-		if (done == before) {
-			/* a parent cycle: write the rest as they are */
-			for (i = 0; i < n; i++)
-				if (!written[i]) {
-					t[i].parent = "";
-					break;
-				}
-		}
+	state = arena_alloc(a, n + 1);
+	chain = arena_alloc(a, (n + 1) * sizeof(*chain));
+	for (i = 0; i < n; i++) {
+		if (!strcmp(t[i].taxonomy, "category"))
+			write_category(&x->b, t, n, state, chain, i);
+		else
+			write_term(&x->b, &t[i]);
+		if (x->b.len > 1024 * 1024 && (e = flush(x)) != P_OK)
+			return e;
 	}
 	return flush(x);
 }

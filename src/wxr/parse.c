@@ -604,10 +604,12 @@ normalize(struct qname *q)
 	switch (classify_ns(q)) {
 	case NS_WP:
 		q->uri = "http://wordpress.org/export/1.2/";
+		q->uri_n = strlen(q->uri);
 		q->prefix = "wp";
 		break;
 	case NS_EXCERPT:
 		q->uri = "http://wordpress.org/export/1.2/excerpt/";
+		q->uri_n = strlen(q->uri);
 		q->prefix = "excerpt";
 		break;
 	case NS_CONTENT:
@@ -616,10 +618,14 @@ normalize(struct qname *q)
 	case NS_DC:
 		q->prefix = "dc";
 		break;
+	case NS_PARLEY:
+		q->prefix = "parley";
+		break;
 	default:
 		return;
 	}
-	q->uri_n = strlen(q->uri);
+	/* uri (when not replaced) still points into expat's triplet:
+	 * only its first uri_n bytes are the URI */
 	q->prefix_n = strlen(q->prefix);
 }
 
@@ -1203,7 +1209,10 @@ wxr_new(const struct wxr_handler *h)
 
 	if (p == NULL)
 		return NULL;
-	if ((p->x = XML_ParserCreateNS("UTF-8", NSSEP)) == NULL) {
+	/* The file's own declaration says its encoding (WordPress writes
+	 * the blog's charset: UTF-8, sometimes ISO-8859-1); expat hands
+	 * every string over as UTF-8 whatever it was. */
+	if ((p->x = XML_ParserCreateNS(NULL, NSSEP)) == NULL) {
 		free(p);
 		return NULL;
 	}
@@ -1289,6 +1298,12 @@ expat_fail(struct wxr_parser *p, int final)
 		snprintf(p->msg, sizeof(p->msg), "undefined entity: XML knows "
 		    "only &amp; &lt; &gt; &quot; &apos; and numeric ones "
 		    "(a bare & must be written &amp;)");
+		return;
+	case XML_ERROR_UNKNOWN_ENCODING:
+	case XML_ERROR_INCORRECT_ENCODING:
+		snprintf(p->msg, sizeof(p->msg), "%s: Parley reads WXR files "
+		    "in UTF-8, UTF-16, ISO-8859-1 or US-ASCII (convert it with "
+		    "iconv first)", what);
 		return;
 	case XML_ERROR_AMPLIFICATION_LIMIT_BREACH:
 		snprintf(p->msg, sizeof(p->msg), "entity expansion beyond "

@@ -628,6 +628,56 @@ t_late_fields(void **st)
 	buf_free(&l.b);
 }
 
+/* WordPress writes the blog's charset into the declaration; an old
+ * ISO-8859-1 blog's export comes through as UTF-8 strings. */
+static void
+t_latin1(void **st)
+{
+	const char *in = "<?xml version='1.0' encoding='ISO-8859-1'?>"
+	    "<rss xmlns:wp='http://wordpress.org/export/1.0/'><channel>"
+	    "<wp:wxr_version>1.0</wp:wxr_version><item><title>Caf\xe9 "
+	    "\xfc" "ber</title></item></channel></rss>";
+	const char *bad = "<?xml version='1.0' encoding='KOI8-R'?><rss/>";
+	struct log l;
+	char msg[512];
+
+	log_init(&l);
+	assert_int_equal(parse(in, strlen(in), 0, &l, NULL, NULL, NULL, 0),
+	    P_OK);
+	after(l.b.data, "title=Caf\xC3\xA9 \xC3\xBC" "ber");
+	buf_free(&l.b);
+	log_init(&l);
+	assert_int_equal(parse(bad, strlen(bad), 0, &l, NULL, NULL, msg,
+	    sizeof(msg)), P_BADINPUT);
+	assert_non_null(strstr(msg, "iconv"));
+	buf_free(&l.b);
+}
+
+/* Unknown elements of the namespaces WXR uses are kept with the prefix
+ * an export declares (and a 1.0 file's WordPress URI becomes 1.2's). */
+static void
+t_kept_known_namespaces(void **st)
+{
+	const char *in = "<rss xmlns:wp='http://wordpress.org/export/1.0/' "
+	    "xmlns:d='http://purl.org/dc/elements/1.1/'><channel>"
+	    "<wp:wxr_version>1.0</wp:wxr_version><item><d:subject>s"
+	    "</d:subject><wp:ping_status>open</wp:ping_status>"
+	    "<c:x xmlns:c='http://purl.org/rss/1.0/modules/content/'>y</c:x>"
+	    "</item></channel></rss>";
+	struct log l;
+
+	log_init(&l);
+	assert_int_equal(parse(in, strlen(in), 0, &l, NULL, NULL, NULL, 0),
+	    P_OK);
+	after(l.b.data, "extra=[<dc:subject xmlns:dc=\"http://purl.org/dc/"
+	    "elements/1.1/\">s</dc:subject><wp:ping_status xmlns:wp=\"http://"
+	    "wordpress.org/export/1.2/\">open</wp:ping_status><content:x "
+	    "xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">y"
+	    "</content:x>]");
+	assert_true(well_formed(l.last_item_extra));
+	buf_free(&l.b);
+}
+
 /* A callback's error stops the parse with its message. */
 static enum perr
 refuse_item(void *ctx, const struct wxr_item *it)
@@ -676,6 +726,8 @@ main(void)
 		cmocka_unit_test(t_bad_number_warns),
 		cmocka_unit_test(t_late_fields),
 		cmocka_unit_test(t_callback_stops),
+		cmocka_unit_test(t_latin1),
+		cmocka_unit_test(t_kept_known_namespaces),
 	};
 
 	return cmocka_run_group_tests_name("wxr", tests, NULL, NULL);
