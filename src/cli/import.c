@@ -17,7 +17,7 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: parley import SITE FILE.xml [--quiet | --json]\n"
+	fprintf(f, "usage: parley import SITE FILE.xml|- [--quiet | --json]\n"
 	    "  Import a WordPress export (Tools > Export > All content; WXR "
 	    "1.0-1.2):\n"
 	    "  authors, categories, tags, posts, pages, comments with their "
@@ -87,11 +87,14 @@ on_progress(void *ctx, const struct wxr_progress *pr)
 	for (i = 0; i < 40; i++)
 		bar[i] = i < fill ? '#' : '-';
 	bar[40] = '\0';
-	fprintf(stderr, "\r[%s] %3d%%  %.1f/%.1f MB  %lld items  %lld "
-	    "comments  %.1f MB/s  ", bar, pr->total_bytes ? (int)(100.0 *
-	    pr->bytes / pr->total_bytes) : 0, pr->bytes / 1e6,
-	    pr->total_bytes / 1e6, (long long)items, (long long)c->comments,
-	    rate / 1e6);
+	if (pr->total_bytes > 0)
+		fprintf(stderr, "\r[%s] %3d%%  %.1f/%.1f MB", bar,
+		    (int)(100.0 * pr->bytes / pr->total_bytes),
+		    pr->bytes / 1e6, pr->total_bytes / 1e6);
+	else /* a pipe: no size to measure against */
+		fprintf(stderr, "\r%.1f MB read", pr->bytes / 1e6);
+	fprintf(stderr, "  %lld items  %lld comments  %.1f MB/s  ",
+	    (long long)items, (long long)c->comments, rate / 1e6);
 	if (left >= 0)
 		fprintf(stderr, "%d:%02d left ", (int)left / 60, (int)left % 60);
 	fflush(stderr);
@@ -228,7 +231,7 @@ cmd_import(int argc, char **argv)
 			quiet = 1;
 		else if (!strcmp(argv[i], "--json"))
 			json = 1;
-		else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+		else if (argv[i][0] == '-' && argv[i][1] != '\0') { /* "-": stdin */
 			fprintf(stderr, "parley import: unknown option '%s'\n",
 			    argv[i]);
 			usage(stderr);

@@ -673,7 +673,9 @@ wxr_import(struct store *st, const char *path,
 	int begun = 0;
 
 	memset(counts, 0, sizeof(*counts));
-	if ((f = fopen(path, "rb")) == NULL) {
+	if (!strcmp(path, "-"))
+		f = stdin; /* a pipe: no total size, no time left */
+	else if ((f = fopen(path, "rb")) == NULL) {
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return P_IO;
 	}
@@ -744,7 +746,8 @@ out:
 		(void)store_import_end(st, 0);
 	free(chunk);
 	wxr_free(m.p);
-	fclose(f);
+	if (f != stdin)
+		fclose(f);
 	buf_free(&m.html);
 	buf_free(&m.kept);
 	arena_free(&m.a);

@@ -161,7 +161,7 @@ struct wxr_import_opts {
 	void *ctx;
 };
 
-/* Imports the WXR file at path into st. Everything happens in one store
+/* Imports the WXR file at path ("-" = standard input) into st. Everything happens in one store
  * transaction: on any error nothing is changed, and err holds
  * "PATH:LINE:COL: reason" (or "PATH: reason"). Re-importing the same
  * file adds nothing: records already present (by WordPress id, or slug

@@ -360,6 +360,16 @@ def test_progress_bar_on_a_terminal(srv):
           "progress bar on a pipe: %r" % r.stderr)
 
 
+def test_from_standard_input(srv):
+    with open(fixture("wxr-1.1.xml"), "rb") as f:
+        r = subprocess.run([srv.binary, "import", srv.site, "-", "--json"],
+                           stdin=f, capture_output=True,
+                           env=harness.child_env(), timeout=60)
+    check(r.returncode == 0, r.stderr.decode())
+    d = json.loads(r.stdout)
+    check(d["ok"] and d["counts"]["posts"] == 1, "stdin: %r" % d)
+
+
 def test_usage(srv):
     r = srv.run_cli("import")
     check(r.returncode == 2 and "usage" in r.stderr, "no args: %d" %
