@@ -322,6 +322,42 @@ def test_fresh_site_truncated_file_leaves_it_empty(srv):
     check(n == [0, 0, 0, 0, 0], "rows after a failed import: %r" % n)
 
 
+def test_kill9_mid_import_leaves_nothing(srv):
+    """The one transaction holds across a crash: kill -9 in the middle
+    of a large import and the site is as it was."""
+    tmp = tempfile.mkdtemp(dir=srv.tmp)
+    big = os.path.join(tmp, "big.xml")
+    subprocess.run(["/usr/bin/python3", os.path.join(
+        harness.ROOT, "bench", "gen-wxr.py"), big, "--posts", "400",
+        "--comments", "30000"], check=True, timeout=120)
+    site = os.path.join(tmp, "site")
+    srv.cli("init", site)
+    wal = os.path.join(site, "parley.db-wal")
+    p = subprocess.Popen([srv.binary, "import", site, big, "--quiet"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         env=harness.child_env())
+    deadline = time.time() + 60
+    while time.time() < deadline and p.poll() is None:
+        if os.path.exists(wal) and os.path.getsize(wal) > 2 * 1024 * 1024:
+            break
+        time.sleep(0.01)
+    check(p.poll() is None, "the import ended before it could be killed")
+    p.kill()
+    p.wait(10)
+    p.stderr.close()
+    con = sqlite3.connect(os.path.join(site, "parley.db"))
+    n = [con.execute("SELECT count(*) FROM %s" % t).fetchone()[0]
+         for t in ("posts", "comments", "users")]
+    ok = con.execute("PRAGMA integrity_check").fetchone()[0]
+    con.close()
+    check(n == [0, 0, 0] and ok == "ok", "after kill -9: %r %s" % (n, ok))
+    # and the same file then imports whole
+    r = srv.run_cli("import", site, big, "--json")
+    d = json.loads(r.stdout)
+    check(r.returncode == 0 and d["counts"]["comments_new"] == 30000,
+          "import after the crash: %r" % d.get("counts"))
+
+
 def test_bomb_refused_quickly(srv):
     t0 = time.time()
     r = srv.run_cli("import", srv.site, fixture("bomb.xml"))
