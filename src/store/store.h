@@ -209,7 +209,7 @@ struct store_ops {
 	 * import_begin opens one write transaction that stays open across
 	 * the import_* calls; import_end(st, 1) commits it, import_end(st, 0)
 	 * rolls every one of them back. In between, use only import_* ops
-	 * on st (from one thread). *created = 0 when the record was already
+	 * and comment_get (it opens no transaction) on st, from one thread. *created = 0 when the record was already
 	 * there (same WordPress id, or same login/slug): it is left as is. */
 	enum perr (*import_begin)(struct store *st);
 	enum perr (*import_end)(struct store *st, int commit);

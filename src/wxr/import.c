@@ -511,6 +511,11 @@ on_comment(void *ctx, const struct wxr_item *it, const struct wxr_comment *wc)
 	}
 	arena_free(&m->ca);
 	arena_init(&m->ca);
+	/* Already imported (its WordPress id is its id here): skip the
+	 * rendering, the costly part of a re-import. */
+	if (wc->id > 0 && store_comment_get(m->st, &m->ca, wc->id, &c) ==
+	    P_OK && c.wp_id == wc->id && c.post_id == m->post_id)
+		return P_OK;
 	memset(&c, 0, sizeof(c));
 	c.post_id = m->post_id;
 	c.author = wc->author;
