@@ -463,7 +463,8 @@ static const char *const qsql[Q__N] = {
 	    " strftime('%Y-%m-%d', ?5, 'unixepoch'), ?6, ?7, ?8, ?9, ?10, ?11,"
 	    " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24,"
 	    " ?25)",
-	[Q_IMP_POST_UPDATE] = "UPDATE posts SET slug = ?2, title = ?3,"
+	/* The slug (?2) stays what insert chose: the address is made. */
+	[Q_IMP_POST_UPDATE] = "UPDATE posts SET slug = slug, title = ?3,"
 	    " author_id = ?4, published = ?5,"
 	    " pub_day = strftime('%Y-%m-%d', ?5, 'unixepoch'), status = ?6,"
 	    " body_md = ?7, body_html = ?8, excerpt = ?9, image = ?10,"

@@ -225,7 +225,8 @@ struct store_ops {
 	 * An existing wp_id: *id is that post, nothing changes. */
 	enum perr (*import_post)(struct store *st, const struct post *p,
 	    int64_t *id, int *created);
-	/* Rewrite a post this import created (fields that came late). */
+	/* Rewrite a post this import created (fields that came late); its
+	 * slug, hence its address, stays. */
 	enum perr (*import_post_update)(struct store *st, int64_t id,
 	    const struct post *p);
 	/* Insert c (parent_id ignored: finish links wp_parent); id = wp_id

@@ -406,6 +406,44 @@ def test_from_standard_input(srv):
     check(d["ok"] and d["counts"]["posts"] == 1, "stdin: %r" % d)
 
 
+LATE = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><wp:wxr_version>1.2</wp:wxr_version>
+<item><wp:post_id>880</wp:post_id><wp:post_type>post</wp:post_type>
+<wp:status>publish</wp:status><wp:post_name>late-fields</wp:post_name>
+<wp:post_date_gmt>2021-07-01 10:00:00</wp:post_date_gmt>
+<dc:creator>late</dc:creator>
+<wp:comment><wp:comment_id>881</wp:comment_id>
+<wp:comment_content>First!</wp:comment_content>
+<wp:comment_approved>1</wp:comment_approved>
+<wp:comment_date_gmt>2021-07-01 11:00:00</wp:comment_date_gmt></wp:comment>
+<title>A title written after the comments</title>
+<content:encoded>Content after the comments too.</content:encoded>
+<category domain="category" nicename="late-cat">Late category</category>
+</item></channel></rss>
+"""
+
+
+def test_fields_after_the_comments(srv):
+    path = os.path.join(srv.tmp, "late.xml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(LATE)
+    d = import_json(srv, path)
+    check(d["counts"]["posts_new"] == 1 and d["counts"]["comments_new"] == 1,
+          "late: %r" % d["counts"])
+    r = srv.get("/2021/07/01/late-fields/")
+    check(r.status == 200, "GET: %d" % r.status)
+    root = r.html()
+    check(root.find("h1", cls="entry-title").norm_text() ==
+          "A title written after the comments", "late title")
+    check("Content after the comments too." in r.text, "late content")
+    check([a.norm_text() for a in root.find_all("a", cls="cat")] ==
+          ["Late category"], "late category")
+    check(comment_node(root, 881) is not None, "comment")
+
+
 def test_usage(srv):
     r = srv.run_cli("import")
     check(r.returncode == 2 and "usage" in r.stderr, "no args: %d" %
