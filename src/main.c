@@ -14,6 +14,8 @@ static const struct {
 	{ "post", cmd_post, "post add|list SITE ...     add or list articles" },
 	{ "comment", cmd_comment, "comment list|approve|spam|trash SITE ...  moderate" },
 	{ "user", cmd_user, "user add|passwd|role|list|del SITE ...  accounts" },
+	{ "import", cmd_import, "import SITE FILE.xml [--json]  import a WordPress export" },
+	{ "export", cmd_export, "export SITE > FILE.xml    export as WordPress XML (WXR)" },
 };
 
 static void

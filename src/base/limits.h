@@ -125,4 +125,50 @@
  * one request makes the full-text index match. */
 #define LIM_SEARCH_QUERY_BYTES 256
 
+/* --- WordPress import (wxr/) and the HTML it brings. --- */
+
+/* Comment HTML handed to the HTML parser (libgumbo). Its tree builder is
+ * quadratic in nesting depth, so a hostile comment must stay small: a
+ * longer one (or one with more tags than below) is kept verbatim but
+ * shown as escaped text. WordPress itself caps comments at 65525 bytes. */
+#define LIM_SANITIZE_BYTES (64 * 1024)
+#define LIM_SANITIZE_TAGS 2000
+
+/* Allowed elements open at once in sanitized comment HTML; deeper ones are
+ * flattened to their text, like LIM_MD_NESTING for Markdown. */
+#define LIM_SANITIZE_NESTING 16
+
+/* Longest text of one WXR field (an article's content, a comment, a kept
+ * unknown element). Bounds the importer's memory whatever the file size. */
+#define LIM_WXR_FIELD_BYTES (32 * 1024 * 1024)
+
+/* Longest short WXR field: a title, a slug, a date, a name, an e-mail, a
+ * URL, an id. Far beyond any real value; stops one field eating memory. */
+#define LIM_WXR_SHORT_BYTES (64 * 1024)
+
+/* Everything one item (or one comment) may hold at once: its fields, its
+ * terms and its kept elements. The parser's memory is bounded by this. */
+#define LIM_WXR_ITEM_BYTES (96 * 1024 * 1024)
+
+/* Longest single XML token (a start tag with its attributes) expat may
+ * have to buffer; a file with a larger one is refused, not read into RAM. */
+#define LIM_WXR_TOKEN_BYTES (4 * 1024 * 1024)
+
+/* XML element nesting in a WXR file. Real exports nest about 6 deep;
+ * plugin data kept verbatim may add a few levels. */
+#define LIM_WXR_DEPTH 256
+
+/* Categories, tags and other terms on one WXR item. */
+#define LIM_WXR_ITEM_TERMS 1000
+
+/* Entity amplification expat allows before refusing the file (its
+ * billion-laughs guard); entity declarations are refused outright anyway. */
+#define LIM_WXR_AMPLIFICATION 8.0f
+
+/* Warnings kept word for word by an import (the rest are only counted). */
+#define LIM_WXR_WARNINGS 200
+
+/* Nesting of WordPress pages (parent/child/...) followed for a page path. */
+#define LIM_WXR_PAGE_DEPTH 16
+
 #endif

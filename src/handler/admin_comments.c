@@ -483,7 +483,7 @@ h_comment_status(struct app *app, struct req *rq, struct resp *rs,
 	}
 	if (store_comment_get(app->store, rq->a, id, &c) == P_OK &&
 	    store_post_get(app->store, rq->a, c.post_id, &p) == P_OK &&
-	    p.status == PS_PUBLISHED) {
+	    post_is_public(&p, (int64_t)time(NULL))) {
 		tv_str(ctx, "post_title", p.title);
 		tv_str(ctx, "post_url", url_post(rq->a, &p));
 	}

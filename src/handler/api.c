@@ -116,9 +116,9 @@ h_api_post(struct app *app, struct req *rq, struct resp *rs, int64_t id)
 	struct post p;
 	enum perr e = store_post_get(app->store, rq->a, id, &p);
 
-	/* Drafts and scheduled posts are nobody's business yet. */
-	if (e != P_OK || p.status != PS_PUBLISHED ||
-	    p.published > (int64_t)time(NULL)) {
+	/* Drafts, private, password-protected and scheduled posts are
+	 * nobody's business (yet). */
+	if (e != P_OK || !post_is_public(&p, (int64_t)time(NULL))) {
 		h_error(app, rq, rs, e == P_IO ? 503 : 404, "No such post.");
 		return;
 	}
@@ -143,7 +143,9 @@ json_nodes(struct arena *a, struct buf *b, const struct thread_node *n,
 			    n->depth);
 			*first = 0;
 			jkey(b, "author"); jstr(b, c->author); buf_putc(b, ',');
-			jkey(b, "author_url"); jstr(b, c->url); buf_putc(b, ',');
+			jkey(b, "author_url");
+			jstr(b, commenter_site(c->url) ? c->url : "");
+			buf_putc(b, ',');
 			jkey(b, "date"); jstr(b, iso); buf_putc(b, ',');
 			buf_printf(b, "\"by_post_author\":%s,",
 			    c->user_id && c->user_id == p->author_id ?
@@ -165,9 +167,9 @@ h_api_comments(struct app *app, struct req *rq, struct resp *rs, int64_t id)
 	int first = 1;
 	enum perr e = store_post_get(app->store, rq->a, id, &p);
 
-	/* Drafts and scheduled posts are nobody's business yet. */
-	if (e != P_OK || p.status != PS_PUBLISHED ||
-	    p.published > (int64_t)time(NULL)) {
+	/* Drafts, private, password-protected and scheduled posts are
+	 * nobody's business (yet). */
+	if (e != P_OK || !post_is_public(&p, (int64_t)time(NULL))) {
 		h_error(app, rq, rs, e == P_IO ? 503 : 404, "No such post.");
 		return;
 	}

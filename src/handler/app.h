@@ -151,6 +151,13 @@ void h_theme(struct app *app, struct req *rq, struct resp *rs,
     const char *name);
 void h_media(struct app *app, struct req *rq, struct resp *rs,
     const char *name);
+/* Addresses the site had on WordPress (handler/legacy.c): pages at their
+ * own path, every old permalink form as a 301 to the Parley URL. Each
+ * returns 1 if it answered, 0 to let routing go on (to a 404). */
+int h_legacy_path(struct app *app, struct req *rq, struct resp *rs);
+/* "/?p=ID", "/?page_id=ID", "/?cat=ID", "/?feed=rss2"...; 0 if the front
+ * page has none of WordPress's query arguments. */
+int h_legacy_query(struct app *app, struct req *rq, struct resp *rs);
 /* An HTML error page (404, 405, 400, 413, 414, 429, 500...). */
 void h_error(struct app *app, struct req *rq, struct resp *rs, int status,
     const char *message);

@@ -161,8 +161,8 @@ h_comment_post(struct app *app, struct req *rq, struct resp *rs)
 		return;
 	}
 	e = store_post_get(app->store, rq->a, v, &p);
-	if (e == P_OK && (p.status != PS_PUBLISHED || p.published > now))
-		e = P_NOTFOUND; /* a draft, or scheduled: not public yet */
+	if (e == P_OK && !post_is_public(&p, now))
+		e = P_NOTFOUND; /* scheduled, draft, private: not public */
 	if (e != P_OK) {
 		h_error(app, rq, rs, e == P_NOTFOUND ? 404 : 503,
 		    e == P_NOTFOUND ? "There is no such article." :

@@ -501,7 +501,7 @@ comment_item(struct feed *fd, const struct comment *c, const struct post *p,
 		xel(fd, "updated", rfc3339(a, c->created));
 		buf_puts(fd->b, "<author>\n");
 		xel(fd, "name", c->author);
-		if (*c->url)
+		if (commenter_site(c->url))
 			xel(fd, "uri", c->url);
 		buf_puts(fd->b, "</author>\n<content type=\"html\">");
 		x(fd, c->body_html);
@@ -526,7 +526,7 @@ comment_item(struct feed *fd, const struct comment *c, const struct post *p,
 		jkv(fd, "date_published", rfc3339(a, c->created));
 		buf_puts(fd->b, ",\"authors\":[{");
 		jkv(fd, "name", c->author);
-		if (*c->url) {
+		if (commenter_site(c->url)) {
 			buf_putc(fd->b, ',');
 			jkv(fd, "url", c->url);
 		}
@@ -554,6 +554,10 @@ h_feed_post_comments(struct app *app, struct req *rq, struct resp *rs,
 
 	feed_init(&fd, app, rq, rs, f);
 	e = store_post_find(app->store, rq->a, y, m, d, slug, &p);
+	/* An imported article under WordPress's local day (or another old
+	 * form): 301 to this feed at its Parley address. */
+	if (e == P_NOTFOUND && h_legacy_path(app, rq, rs))
+		return;
 	if (e != P_OK) {
 		h_error(app, rq, rs, e == P_NOTFOUND ? 404 : 503,
 		    e == P_NOTFOUND ? "There is no article at this address." :

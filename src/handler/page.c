@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "../base/log.h"
@@ -221,6 +222,23 @@ url_post(struct arena *a, const struct post *p)
 {
 	int y, m, d;
 
+	if (p->type && !strcmp(p->type, "page") && p->path && *p->path) {
+		struct buf b;
+		const char *s = p->path, *slash, *out;
+
+		buf_init(&b, 0);
+		do {
+			slash = strchr(s, '/');
+			buf_putc(&b, '/');
+			esc_url_component(&b, s, slash ? (size_t)(slash - s) :
+			    strlen(s));
+			s = slash + 1;
+		} while (slash);
+		buf_putc(&b, '/');
+		out = arena_strdup(a, b.data);
+		buf_free(&b);
+		return out;
+	}
 	ymd(p->published, &y, &m, &d);
 	return arena_printf(a, "/%04d/%02d/%02d/%s/", y, m, d,
 	    url_component(a, p->slug));
@@ -252,6 +270,40 @@ url_date(struct arena *a, int y, int m, int d)
 	if (d == 0)
 		return arena_printf(a, "/%04d/%02d/", y, m);
 	return arena_printf(a, "/%04d/%02d/%02d/", y, m, d);
+}
+
+int
+post_is_public(const struct post *p, int64_t now)
+{
+	/* p->status is derived from posts.status as PUBLIC in
+	 * store/sqlite.c reads it: draft, pending and private are drafts. */
+	if (p->status == PS_DRAFT)
+		return 0;
+	if (p->password && *p->password)
+		return 0;
+	return p->published <= now;
+}
+
+const char *
+commenter_site(const char *url)
+{
+	size_t k;
+
+	if (url == NULL)
+		return NULL;
+	if (!strncasecmp(url, "http://", 7))
+		k = 7;
+	else if (!strncasecmp(url, "https://", 8))
+		k = 8;
+	else
+		return NULL;
+	/* a host, and nothing a browser would strip or reinterpret */
+	if (url[k] == '\0' || url[k] == '/')
+		return NULL;
+	for (; url[k]; k++)
+		if ((unsigned char)url[k] <= 0x20)
+			return NULL;
+	return url;
 }
 
 int

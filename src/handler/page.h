@@ -45,13 +45,23 @@ const char *url_component(struct arena *a, const char *s);
 #define CACHE_SITE_FILES "public, max-age=3600"
 #define CACHE_IMMUTABLE "public, max-age=31536000, immutable"
 
-/* Site-relative URLs, arena-owned. */
+/* Site-relative URLs, arena-owned. A page's is /its/path/. */
 const char *url_post(struct arena *a, const struct post *p);
 const char *url_category(struct arena *a, const char *slug);
 const char *url_author(struct arena *a, const char *login);
 const char *url_tag(struct arena *a, const char *slug);
 /* "/2026/", "/2026/10/", "/2026/10/06/" (m or d 0 = coarser). */
 const char *url_date(struct arena *a, int y, int m, int d);
+
+/* Readers may see p now: published or scheduled and due (by status;
+ * drafts, pending and private posts never), no password. The one rule,
+ * also PUBLIC in store/sqlite.c (listings, feeds, search, archives and
+ * the sitemap add "an article, not a page"). */
+int post_is_public(const struct post *p, int64_t now);
+
+/* A commenter's web site as a link target: http(s) with a host, else
+ * NULL (imported comments keep whatever WordPress had). */
+const char *commenter_site(const char *url);
 
 /* Comments open now? (flag and close-after-days) */
 int post_comments_open(const struct app *app, const struct post *p,

@@ -283,7 +283,8 @@ nodes_to_list(struct tctx *t, const struct thread_node *n)
 			tv_html(o, "body", html_trusted_literal(""));
 		} else {
 			tv_str(o, "author", c->author);
-			tv_str(o, "author_site", c->url);
+			tv_str(o, "author_site", commenter_site(c->url) ?
+			    c->url : "");
 			/* Rendered and sanitised by render/markdown.c when
 			 * the comment was written. */
 			tv_html(o, "body", (struct html_trusted){ c->body_html });
@@ -539,10 +540,14 @@ h_article(struct app *app, struct req *rq, struct resp *rs, int y, int m,
 		/* An address the post had before its slug or date changed. */
 		if (store_post_redirect_find(app->store, y, m, d, slug, &id) ==
 		    P_OK && store_post_get(app->store, rq->a, id, &p) == P_OK &&
-		    p.status == PS_PUBLISHED) {
+		    post_is_public(&p, (int64_t)time(NULL))) {
 			h_redirect(rs, 301, url_post(rq->a, &p));
 			return;
 		}
+		/* WordPress dated permalinks by the author's local day; an
+		 * imported article may be one day off from ours (UTC). */
+		if (h_legacy_path(app, rq, rs))
+			return;
 		h_error(app, rq, rs, 404, "There is no article at this address.");
 		return;
 	}

@@ -192,6 +192,9 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 	if (!want_get(app, rq, rs))
 		return;
 	if (p.n == 0 || (p.n == 2 && page_of(&p, 0, &page))) {
+		/* WordPress's /?p=ID and friends (handler/legacy.c) */
+		if (p.n == 0 && h_legacy_query(app, rq, rs))
+			return;
 		if (p.n == 0)
 			page = 1;
 		if (!want_slash(rq, rs, &p))
@@ -291,5 +294,8 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 		h_article(app, rq, rs, (int)y, (int)m, (int)d, p.seg[3]);
 		return;
 	}
+	/* Pages, and the addresses the site had on WordPress. */
+	if (h_legacy_path(app, rq, rs))
+		return;
 	h_error(app, rq, rs, 404, "There is nothing at this address.");
 }

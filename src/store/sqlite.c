@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "../base/limits.h"
 #include "../base/log.h"
 
 /* How long a statement waits for another connection's write lock (the CLI
@@ -324,6 +325,113 @@ static const char *const migrations[] = {
 	CLOCK_WHEN(meta, UPDATE, "NEW.key GLOB 'setting.*'"
 	    " AND NEW.value IS NOT OLD.value")
 	CLOCK_WHEN(meta, DELETE, "OLD.key GLOB 'setting.*'"),
+
+	/* 4: WordPress import and export (issue 4). Posts get a type (post,
+	 * page), a password, WordPress's dates, ids and names; comments their
+	 * type and WordPress ids; users their WordPress identity; categories
+	 * a parent. posts.status keeps WordPress's word ('publish',
+	 * 'future', 'draft', 'pending', 'private'): 'future' is public from
+	 * its date, as WordPress publishes it then. What Parley does not
+	 * use itself is kept in wxr_* columns and tables so an export can
+	 * write it back. (posts_slug, tags and post_tags came with 2.) */
+	"ALTER TABLE posts ADD COLUMN type TEXT NOT NULL DEFAULT 'post';"
+	"ALTER TABLE posts ADD COLUMN path TEXT;"
+	"ALTER TABLE posts ADD COLUMN format TEXT NOT NULL DEFAULT 'markdown';"
+	"ALTER TABLE posts ADD COLUMN password TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE posts ADD COLUMN date_local TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE posts ADD COLUMN date_gmt TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE posts ADD COLUMN guid TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE posts ADD COLUMN excerpt_auto INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE posts ADD COLUMN wp_id INTEGER;"
+	"ALTER TABLE posts ADD COLUMN wp_parent INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE posts ADD COLUMN wp_name TEXT;"
+	"ALTER TABLE posts ADD COLUMN wp_path TEXT;"
+	"ALTER TABLE posts ADD COLUMN wp_thumbnail INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE posts ADD COLUMN wxr_extra TEXT NOT NULL DEFAULT '';"
+	/* /?p=ID, idempotent re-import, pages by address, old permalinks. */
+	"CREATE UNIQUE INDEX posts_wp_id ON posts (wp_id) WHERE wp_id IS NOT NULL;"
+	"CREATE UNIQUE INDEX posts_path ON posts (path) WHERE path IS NOT NULL;"
+	"CREATE INDEX posts_wp_path ON posts (wp_path) WHERE wp_path IS NOT NULL;"
+
+	"ALTER TABLE comments ADD COLUMN type TEXT NOT NULL DEFAULT 'comment';"
+	"ALTER TABLE comments ADD COLUMN format TEXT NOT NULL DEFAULT 'markdown';"
+	"ALTER TABLE comments ADD COLUMN date_local TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE comments ADD COLUMN date_gmt TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE comments ADD COLUMN wp_id INTEGER;"
+	"ALTER TABLE comments ADD COLUMN wp_parent INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE comments ADD COLUMN wp_user_id INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE comments ADD COLUMN wp_approved TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE comments ADD COLUMN wxr_extra TEXT NOT NULL DEFAULT '';"
+	"CREATE UNIQUE INDEX comments_wp_id ON comments (wp_id)"
+	"  WHERE wp_id IS NOT NULL;"
+
+	"ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE users ADD COLUMN first_name TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE users ADD COLUMN last_name TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE users ADD COLUMN wp_id INTEGER;"
+	"ALTER TABLE users ADD COLUMN wp_login TEXT;"
+	"ALTER TABLE users ADD COLUMN wxr_extra TEXT NOT NULL DEFAULT '';"
+	"CREATE UNIQUE INDEX users_wp_id ON users (wp_id) WHERE wp_id IS NOT NULL;"
+	"CREATE UNIQUE INDEX users_wp_login ON users (wp_login)"
+	"  WHERE wp_login IS NOT NULL;"
+
+	"ALTER TABLE categories ADD COLUMN parent_id INTEGER"
+	"  REFERENCES categories(id) ON DELETE SET NULL;"
+
+	/* The search index (3) holds every post that is or will be public
+	 * by status: 'future' too now. Whether it is visible yet (date,
+	 * password, type) is checked when searching, as before. */
+	"DROP TRIGGER posts_fts_ins;"
+	"DROP TRIGGER posts_fts_upd;"
+	"CREATE TRIGGER posts_fts_ins AFTER INSERT ON posts"
+	"  WHEN NEW.status IN ('publish', 'future') BEGIN"
+	"  INSERT INTO search_fts (rowid, title, body, who, post_id)"
+	"    VALUES (NEW.id * 2, NEW.title, CASE WHEN NEW.body_text <> ''"
+	"    THEN NEW.body_text ELSE NEW.body_md END, '', NEW.id);"
+	"END;"
+	"CREATE TRIGGER posts_fts_upd"
+	"  AFTER UPDATE OF title, body_md, body_text, status ON posts BEGIN"
+	"  DELETE FROM search_fts WHERE rowid = OLD.id * 2;"
+	"  INSERT INTO search_fts (rowid, title, body, who, post_id)"
+	"    SELECT NEW.id * 2, NEW.title, CASE WHEN NEW.body_text <> ''"
+	"    THEN NEW.body_text ELSE NEW.body_md END, '', NEW.id"
+	"    WHERE NEW.status IN ('publish', 'future');"
+	"END;"
+
+	/* WordPress's side of every term: its id, description, parent slug
+	 * and termmeta; and terms of taxonomies Parley has no use for. */
+	"CREATE TABLE wxr_terms ("
+	"  taxonomy TEXT NOT NULL,"
+	"  slug TEXT NOT NULL,"
+	"  wp_id INTEGER NOT NULL DEFAULT 0,"
+	"  name TEXT NOT NULL DEFAULT '',"
+	"  parent TEXT NOT NULL DEFAULT '',"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  extra TEXT NOT NULL DEFAULT '',"
+	"  PRIMARY KEY (taxonomy, slug)"
+	") STRICT;"
+	"CREATE INDEX wxr_terms_wp_id ON wxr_terms (taxonomy, wp_id);"
+	/* Items Parley does not show, kept whole: attachments (their URL
+	 * and caption also as columns: featured images), menu items,
+	 * revisions, custom types. */
+	"CREATE TABLE wxr_items ("
+	"  id INTEGER PRIMARY KEY,"
+	"  wp_id INTEGER UNIQUE,"
+	"  type TEXT NOT NULL,"
+	"  parent INTEGER NOT NULL DEFAULT 0,"
+	"  url TEXT NOT NULL DEFAULT '',"
+	"  title TEXT NOT NULL DEFAULT '',"
+	"  caption TEXT NOT NULL DEFAULT '',"
+	"  xml TEXT NOT NULL"
+	") STRICT;"
+	/* Unknown children of <channel>. */
+	"CREATE TABLE wxr_channel ("
+	"  id INTEGER PRIMARY KEY,"
+	"  xml TEXT NOT NULL UNIQUE"
+	") STRICT;"
+	/* Old addresses of attachments answer with redirects: they move the
+	 * change clock like post_redirects. */
+	CLOCK(wxr_items),
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -372,6 +480,51 @@ enum qid {
 	/* Indexed by enum archive_kind. */
 	Q_ARCH,
 	Q_ARCH_END = Q_ARCH + ARCH_MONTH,
+	/* WordPress import (issue 4) */
+	Q_IMP_USER_BY_WPLOGIN,
+	Q_IMP_USER_INSERT,
+	Q_IMP_USER_ADOPT,
+	Q_IMP_TERM_INSERT,
+	Q_IMP_POST_BY_WPID,
+	Q_IMP_POST_ID_FREE,
+	Q_IMP_POST_INSERT,
+	Q_IMP_POST_UPDATE,
+	Q_IMP_POST_UNLINK_CATS,
+	Q_IMP_POST_UNLINK_TAGS,
+	Q_IMP_NEW_POST,
+	Q_IMP_COMMENT_BY_WPID,
+	Q_IMP_COMMENT_ID_FREE,
+	Q_IMP_COMMENT_INSERT,
+	Q_IMP_NEW_COMMENT,
+	Q_IMP_ITEM_BY_WPID,
+	Q_IMP_ITEM_NOID,
+	Q_IMP_ITEM_INSERT,
+	Q_IMP_CHANNEL_INSERT,
+	Q_FIN_COMMENT_PARENTS,
+	Q_FIN_ORPHANS,
+	Q_FIN_CAT_PARENTS,
+	Q_FIN_NEW_PAGES,
+	Q_FIN_PAGE_PARENT,
+	Q_FIN_SET_PATH,
+	Q_FIN_IMAGES,
+	/* WordPress export */
+	Q_EXP_USERS,
+	Q_EXP_CATS,
+	Q_EXP_TAGS,
+	Q_EXP_TERMS,
+	Q_EXP_POSTS,
+	Q_EXP_ITEMS,
+	Q_EXP_CHANNEL,
+	/* old addresses */
+	Q_LOOK_WP_ID,
+	Q_LOOK_NATIVE_ID,
+	Q_LOOK_OLD_PATH,
+	Q_LOOK_SLUG,
+	Q_LOOK_PAGE_PATH,
+	Q_LOOK_ATTACHMENT,
+	Q_WP_SLUG_CAT,
+	Q_WP_SLUG_TAG,
+	Q_WP_SLUG_AUTHOR,
 	Q__N
 };
 
@@ -381,19 +534,38 @@ enum qid {
 
 /* Column order is what read_post() expects. A missing author (only
  * possible if someone edited the file by hand) gives "" not a lost post. */
-#define POST_SELECT \
-	"SELECT p.id, p.slug, p.title, p.author_id, u.login, u.name," \
+#define POST_COLS \
+	"p.id, p.slug, p.title, p.author_id, u.login, u.name," \
 	" p.published, p.body_md, p.body_html, p.excerpt, p.image," \
 	" p.image_caption, p.comments_open, p.n_approved, p.status," \
 	" p.modified, p.body_text," \
 	" (SELECT max(c.created) FROM comments c WHERE c.post_id = p.id" \
-	" AND c.status = 'approved')" \
-	" FROM posts p LEFT JOIN users u ON u.id = p.author_id "
+	" AND c.status = 'approved')," \
+	" p.type, p.path, p.format, p.password, p.date_local," \
+	" p.date_gmt, p.guid, p.excerpt_auto, p.wp_id, p.wp_parent," \
+	" p.wp_name, p.wp_path, p.wp_thumbnail"
+#define POST_FROM " FROM posts p LEFT JOIN users u ON u.id = p.author_id "
+#define POST_SELECT "SELECT " POST_COLS POST_FROM
 #define POST_COUNT "SELECT count(*) FROM posts p "
 #define POST_COUNT_U POST_COUNT "JOIN users u ON u.id = p.author_id "
-/* What readers may see; post_get by id is not limited by this. */
-#define LISTED "WHERE p.status = 'publish' AND p.published <= :now" \
+/*
+ * Who may see a post: the one rule, with post_is_public() in
+ * handler/page.c its C twin. Published by status ('publish', or
+ * 'future': WordPress publishes a scheduled post at its date), no
+ * password, and (added at each use, with the time bound there) dated
+ * at or before now. Drafts, pending and private posts never are.
+ * post_get by id is not limited by this; callers check.
+ */
+#define PUBLIC "p.status IN ('publish', 'future') AND p.password = '' "
+/* Listings, archives, feeds, search, the sitemap: public articles (not
+ * pages, which live at their own paths). */
+#define LISTABLE "p.type = 'post' AND " PUBLIC
+#define LISTED "WHERE " LISTABLE "AND p.published <= :now" \
 	" AND p.published >= :from AND p.published < :until "
+/* enum pstatus of p at ?1 (now), as read_post() derives it. */
+#define PSTATUS_AT \
+	"CASE WHEN p.status NOT IN ('publish', 'future') THEN 1" \
+	" WHEN p.published > ?1 THEN 2 ELSE 0 END"
 #define BY_CAT \
 	"AND p.id IN (SELECT pc.post_id FROM post_categories pc" \
 	" JOIN categories c ON c.id = pc.category_id WHERE c.slug = :cat) "
@@ -407,24 +579,28 @@ enum qid {
 #define COMMENT_SELECT \
 	"SELECT id, post_id, parent_id, author, email, url, ip, commenter," \
 	" user_id, body_md, body_html, created, status, held_reason," \
-	" moderator_edited, body_text" \
+	" moderator_edited, body_text," \
+	" type, format, date_local, date_gmt, wp_id, wp_parent, wp_user_id," \
+	" wp_approved, wxr_extra" \
 	" FROM comments "
 /* The same columns for a query that joins (comments c). */
 #define COMMENT_SELECT_C \
 	"SELECT c.id, c.post_id, c.parent_id, c.author, c.email, c.url, c.ip," \
 	" c.commenter, c.user_id, c.body_md, c.body_html, c.created, c.status," \
-	" c.held_reason, c.moderator_edited, c.body_text FROM comments c "
+	" c.held_reason, c.moderator_edited, c.body_text," \
+	" c.type, c.format, c.date_local, c.date_gmt, c.wp_id, c.wp_parent," \
+	" c.wp_user_id, c.wp_approved, c.wxr_extra FROM comments c "
 /* Newest publication or approved comment of post p. */
 #define LAST_ACTIVITY \
 	"max(p.published, coalesce((SELECT max(cm.created) FROM comments cm" \
 	" WHERE cm.post_id = p.id AND cm.status = 'approved'), 0))"
-#define VISIBLE "p.status = 'publish' AND p.published <= ?1 "
+#define VISIBLE LISTABLE "AND p.published <= ?1 "
 /* Matches of ?1 on visible posts, of kind ?3 (-1 any, 0 posts, 1
  * comments). */
 #define SEARCH_FROM \
 	" FROM search_fts f JOIN posts p ON p.id = f.post_id" \
-	" WHERE search_fts MATCH ?1 AND p.status = 'publish'" \
-	" AND p.published <= ?2 AND (?3 < 0 OR (f.rowid & 1) = ?3) "
+	" WHERE search_fts MATCH ?1 AND " LISTABLE \
+	"AND p.published <= ?2 AND (?3 < 0 OR (f.rowid & 1) = ?3) "
 
 static const char *const qsql[Q__N] = {
 	[Q_BEGIN] = "BEGIN",
@@ -451,7 +627,7 @@ static const char *const qsql[Q__N] = {
 	    " VALUES (?1, ?2) ON CONFLICT DO NOTHING",
 	[Q_POST_GET] = POST_SELECT "WHERE p.id = ?1",
 	[Q_POST_FIND] = POST_SELECT "WHERE p.pub_day = ?1 AND p.slug = ?2"
-	    " AND p.status = 'publish' AND p.published <= ?3",
+	    " AND p.type = 'post' AND " PUBLIC "AND p.published <= ?3",
 	/* Categories (kind 0) then tags (kind 1), each by name: one query
 	 * per post read. */
 	[Q_POST_CATS] = "SELECT 0 AS kind, c.id, c.slug, c.name AS name"
@@ -467,7 +643,7 @@ static const char *const qsql[Q__N] = {
 	[Q_CAT_LIST] = "SELECT c.id, c.slug, c.name FROM categories c"
 	    " WHERE EXISTS (SELECT 1 FROM post_categories pc"
 	    " JOIN posts p ON p.id = pc.post_id WHERE pc.category_id = c.id"
-	    " AND p.status = 'publish' AND p.published <= ?1)"
+	    " AND " LISTABLE "AND p.published <= ?1)"
 	    " ORDER BY c.name COLLATE NOCASE, c.name, c.id",
 	[Q_LIST + 0] = POST_SELECT LISTED PAGE,
 	[Q_LIST + LIST_BY_CAT] = POST_SELECT LISTED BY_CAT PAGE,
@@ -518,8 +694,8 @@ static const char *const qsql[Q__N] = {
 	    " VALUES (?1, ?2) ON CONFLICT DO NOTHING",
 	/* The newest visible publication comes off posts_published. */
 	[Q_LAST_CHANGE] = "SELECT max((SELECT at FROM changes WHERE id = 1),"
-	    " coalesce((SELECT published FROM posts WHERE status = 'publish'"
-	    " AND published <= ?1 ORDER BY published DESC LIMIT 1), 0))",
+	    " coalesce((SELECT p.published FROM posts p WHERE " PUBLIC
+	    "AND p.published <= ?1 ORDER BY p.published DESC LIMIT 1), 0))",
 	/* Title weighs most, then the commenter's name, then the body;
 	 * equal scores show the newest first. */
 	[Q_SEARCH] = "SELECT p.id, p.slug, p.title, p.published, u.login,"
@@ -530,8 +706,8 @@ static const char *const qsql[Q__N] = {
 	    " FROM search_fts f JOIN posts p ON p.id = f.post_id"
 	    " LEFT JOIN users u ON u.id = p.author_id"
 	    " LEFT JOIN comments c ON (f.rowid & 1) = 1 AND c.id = f.rowid / 2"
-	    " WHERE search_fts MATCH ?1 AND p.status = 'publish'"
-	    " AND p.published <= ?2 AND (?3 < 0 OR (f.rowid & 1) = ?3)"
+	    " WHERE search_fts MATCH ?1 AND " LISTABLE
+	    "AND p.published <= ?2 AND (?3 < 0 OR (f.rowid & 1) = ?3)"
 	    " ORDER BY bm25(search_fts, 10.0, 1.0, 2.0), d DESC, f.rowid DESC"
 	    " LIMIT ?4 OFFSET ?5",
 	[Q_SEARCH_COUNT] = "SELECT count(*)" SEARCH_FROM,
@@ -558,6 +734,141 @@ static const char *const qsql[Q__N] = {
 	[Q_ARCH + ARCH_MONTH] = "SELECT substr(p.pub_day, 1, 7) AS ym, "
 	    " substr(p.pub_day, 1, 7), count(*), max(" LAST_ACTIVITY ")"
 	    " FROM posts p WHERE " VISIBLE "GROUP BY ym ORDER BY ym DESC",
+
+	[Q_IMP_USER_BY_WPLOGIN] = "SELECT id FROM users WHERE wp_login = ?1",
+	[Q_IMP_USER_INSERT] = "INSERT INTO users (login, name, created, email,"
+	    " first_name, last_name, wp_id, wp_login, wxr_extra)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	/* A Parley user with the same login becomes that WordPress author
+	 * too; what it already has is kept. */
+	[Q_IMP_USER_ADOPT] = "UPDATE users SET wp_login = ?2,"
+	    " wp_id = CASE WHEN wp_id IS NULL AND ?3 <> 0 AND NOT EXISTS"
+	    "  (SELECT 1 FROM users WHERE wp_id = ?3) THEN ?3 ELSE wp_id END,"
+	    " email = CASE WHEN email = '' THEN ?4 ELSE email END,"
+	    " first_name = CASE WHEN first_name = '' THEN ?5 ELSE first_name END,"
+	    " last_name = CASE WHEN last_name = '' THEN ?6 ELSE last_name END,"
+	    " wxr_extra = CASE WHEN wxr_extra = '' THEN ?7 ELSE wxr_extra END"
+	    " WHERE id = ?1 AND wp_login IS NULL",
+	[Q_IMP_TERM_INSERT] = "INSERT INTO wxr_terms (taxonomy, slug, wp_id,"
+	    " name, parent, description, extra) VALUES (?1, ?2, ?3, ?4, ?5,"
+	    " ?6, ?7) ON CONFLICT DO NOTHING",
+	[Q_IMP_POST_BY_WPID] = "SELECT id FROM posts WHERE wp_id = ?1",
+	[Q_IMP_POST_ID_FREE] = "SELECT 1 FROM posts WHERE id = ?1",
+	[Q_IMP_POST_INSERT] = "INSERT INTO posts (id, slug, title, author_id,"
+	    " published, pub_day, status, body_md, body_html, excerpt, image,"
+	    " image_caption, comments_open, type, format, password, date_local,"
+	    " date_gmt, guid, excerpt_auto, wp_id, wp_parent, wp_name, wp_path,"
+	    " wp_thumbnail, wxr_extra, body_text, modified) VALUES (?1, ?2, ?3,"
+	    " ?4, ?5, strftime('%Y-%m-%d', ?5, 'unixepoch'), ?6, ?7, ?8, ?9,"
+	    " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
+	    " ?23, ?24, ?25, ?26, CAST(strftime('%s', 'now') AS INTEGER))",
+	/* The slug (?2) stays what insert chose: the address is made. */
+	[Q_IMP_POST_UPDATE] = "UPDATE posts SET slug = slug, title = ?3,"
+	    " author_id = ?4, published = ?5,"
+	    " pub_day = strftime('%Y-%m-%d', ?5, 'unixepoch'), status = ?6,"
+	    " body_md = ?7, body_html = ?8, excerpt = ?9, image = ?10,"
+	    " image_caption = ?11, comments_open = ?12, type = ?13,"
+	    " format = ?14, password = ?15, date_local = ?16, date_gmt = ?17,"
+	    " guid = ?18, excerpt_auto = ?19, wp_parent = ?20, wp_name = ?21,"
+	    " wp_path = ?22, wp_thumbnail = ?23, wxr_extra = ?24,"
+	    " body_text = ?25, modified = CAST(strftime('%s', 'now') AS INTEGER)"
+	    " WHERE id = ?1",
+	[Q_IMP_POST_UNLINK_CATS] = "DELETE FROM post_categories"
+	    " WHERE post_id = ?1",
+	[Q_IMP_POST_UNLINK_TAGS] = "DELETE FROM post_tags WHERE post_id = ?1",
+	[Q_IMP_NEW_POST] = "INSERT INTO temp.wxr_new_posts (id) VALUES (?1)",
+	[Q_IMP_COMMENT_BY_WPID] = "SELECT id FROM comments WHERE wp_id = ?1",
+	[Q_IMP_COMMENT_ID_FREE] = "SELECT 1 FROM comments WHERE id = ?1",
+	[Q_IMP_COMMENT_INSERT] = "INSERT INTO comments (id, post_id, author,"
+	    " email, url, ip, user_id, body_md, body_html, created, status,"
+	    " type, format, date_local, date_gmt, wp_id, wp_parent, wp_user_id,"
+	    " wp_approved, wxr_extra, body_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+	    " (SELECT id FROM users WHERE wp_id = ?17 AND ?17 <> 0),"
+	    " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
+	    " ?20)",
+	[Q_IMP_NEW_COMMENT] = "INSERT INTO temp.wxr_new_comments (id)"
+	    " VALUES (?1)",
+	[Q_IMP_ITEM_BY_WPID] = "SELECT 1 FROM wxr_items WHERE wp_id = ?1",
+	[Q_IMP_ITEM_NOID] = "SELECT 1 FROM wxr_items WHERE wp_id IS NULL"
+	    " AND xml = ?1",
+	[Q_IMP_ITEM_INSERT] = "INSERT INTO wxr_items (wp_id, type, parent,"
+	    " url, title, caption, xml) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[Q_IMP_CHANNEL_INSERT] = "INSERT INTO wxr_channel (xml) VALUES (?1)"
+	    " ON CONFLICT (xml) DO NOTHING",
+	/* Every unresolved reply, not only this import's: a parent that
+	 * arrives in a later, larger export still finds its children. */
+	[Q_FIN_COMMENT_PARENTS] = "UPDATE comments SET parent_id ="
+	    " (SELECT p.id FROM comments p WHERE p.wp_id = comments.wp_parent"
+	    "  AND p.post_id = comments.post_id AND p.id <> comments.id)"
+	    " WHERE parent_id IS NULL AND wp_parent <> 0",
+	[Q_FIN_ORPHANS] = "SELECT c.id, c.wp_parent FROM comments c"
+	    " JOIN temp.wxr_new_comments n ON n.id = c.id"
+	    " WHERE c.wp_parent <> 0 AND c.parent_id IS NULL ORDER BY c.id",
+	[Q_FIN_CAT_PARENTS] = "UPDATE categories SET parent_id ="
+	    " (SELECT pc.id FROM wxr_terms t JOIN categories pc"
+	    "  ON pc.slug = t.parent WHERE t.taxonomy = 'category'"
+	    "  AND t.slug = categories.slug AND pc.id <> categories.id)"
+	    " WHERE parent_id IS NULL",
+	[Q_FIN_NEW_PAGES] = "SELECT p.id, p.slug, p.wp_parent FROM posts p"
+	    " JOIN temp.wxr_new_posts n ON n.id = p.id"
+	    " WHERE p.type = 'page' ORDER BY p.id",
+	[Q_FIN_PAGE_PARENT] = "SELECT slug, wp_parent FROM posts"
+	    " WHERE wp_id = ?1 AND type = 'page'",
+	[Q_FIN_SET_PATH] = "UPDATE posts SET path = ?2 WHERE id = ?1",
+	[Q_FIN_IMAGES] = "UPDATE posts SET image = i.url,"
+	    " image_caption = i.caption FROM wxr_items i"
+	    " WHERE i.wp_id = posts.wp_thumbnail AND posts.wp_thumbnail <> 0"
+	    " AND posts.image = '' AND i.url <> ''"
+	    " AND posts.id IN (SELECT id FROM temp.wxr_new_posts)",
+
+	[Q_EXP_USERS] = "SELECT id, login, name, email, first_name, last_name,"
+	    " COALESCE(wp_id, 0), wp_login, wxr_extra FROM users ORDER BY id",
+	[Q_EXP_CATS] = "SELECT c.slug, c.name, COALESCE(pc.slug, ''),"
+	    " COALESCE(t.wp_id, 0), COALESCE(t.description, ''),"
+	    " COALESCE(t.extra, '') FROM categories c"
+	    " LEFT JOIN categories pc ON pc.id = c.parent_id"
+	    " LEFT JOIN wxr_terms t ON t.taxonomy = 'category'"
+	    " AND t.slug = c.slug ORDER BY c.id",
+	[Q_EXP_TAGS] = "SELECT g.slug, g.name, '', COALESCE(t.wp_id, 0),"
+	    " COALESCE(t.description, ''), COALESCE(t.extra, '') FROM tags g"
+	    " LEFT JOIN wxr_terms t ON t.taxonomy = 'post_tag'"
+	    " AND t.slug = g.slug ORDER BY g.id",
+	[Q_EXP_TERMS] = "SELECT slug, name, parent, wp_id, description, extra,"
+	    " taxonomy FROM wxr_terms"
+	    " WHERE taxonomy NOT IN ('category', 'post_tag') ORDER BY rowid",
+	[Q_EXP_POSTS] = "SELECT " POST_COLS ", p.wxr_extra" POST_FROM
+	    "WHERE p.id > ?1 ORDER BY p.id LIMIT ?2",
+	[Q_EXP_ITEMS] = "SELECT id, COALESCE(wp_id, 0), type, parent, url,"
+	    " title, caption, xml FROM wxr_items WHERE id > ?1 ORDER BY id"
+	    " LIMIT ?2",
+	[Q_EXP_CHANNEL] = "SELECT xml FROM wxr_channel ORDER BY id",
+
+	[Q_LOOK_WP_ID] = POST_SELECT "WHERE p.wp_id = ?1 AND " PUBLIC
+	    "AND p.published <= ?2",
+	[Q_LOOK_NATIVE_ID] = POST_SELECT "WHERE p.id = ?1 AND p.wp_id IS NULL"
+	    " AND " PUBLIC "AND p.published <= ?2",
+	[Q_LOOK_OLD_PATH] = POST_SELECT "WHERE p.wp_path = ?1 AND " PUBLIC
+	    "AND p.published <= ?2",
+	/* Articles before pages; the same day first (WordPress's local day,
+	 * or ours in UTC), then the same month, then the newest. */
+	[Q_LOOK_SLUG] = POST_SELECT "WHERE p.slug = ?1"
+	    " AND p.type IN ('post', 'page') AND " PUBLIC
+	    "AND p.published <= ?2 ORDER BY p.type = 'page', CASE"
+	    " WHEN ?3 <> '' AND (substr(p.date_local, 1, 10) = ?3"
+	    "  OR p.pub_day = ?3) THEN 0"
+	    " WHEN ?4 <> '' AND (substr(p.date_local, 1, 7) = ?4"
+	    "  OR substr(p.pub_day, 1, 7) = ?4) THEN 1 ELSE 2 END,"
+	    " p.published DESC, p.id DESC LIMIT 1",
+	[Q_LOOK_PAGE_PATH] = POST_SELECT "WHERE p.path = ?1"
+	    " AND p.type = 'page' AND " PUBLIC "AND p.published <= ?2",
+	[Q_LOOK_ATTACHMENT] = "SELECT parent FROM wxr_items WHERE wp_id = ?1",
+	[Q_WP_SLUG_CAT] = "SELECT c.slug FROM wxr_terms t JOIN categories c"
+	    " ON c.slug = t.slug WHERE t.taxonomy = 'category'"
+	    " AND t.wp_id = ?1 AND ?1 <> 0",
+	[Q_WP_SLUG_TAG] = "SELECT g.slug FROM wxr_terms t JOIN tags g"
+	    " ON g.slug = t.slug WHERE t.taxonomy = 'post_tag'"
+	    " AND t.wp_id = ?1 AND ?1 <> 0",
+	[Q_WP_SLUG_AUTHOR] = "SELECT login FROM users WHERE wp_id = ?1",
 };
 
 struct sstore {
@@ -769,6 +1080,29 @@ grow(struct arena *a, void *old, size_t n, size_t *cap, size_t size)
 	return p;
 }
 
+/* A posts.status word that is public once its date has come. */
+static int
+wp_status_public(const char *w)
+{
+	return w != NULL && (!strcmp(w, "publish") || !strcmp(w, "future"));
+}
+
+/* posts.status for a post saved with enum status ps: WordPress's own word
+ * when the writer kept one that agrees with ps (an imported private post
+ * edited and saved as a draft stays private), else 'draft' or 'publish'
+ * (dated in the future: scheduled). */
+static const char *
+status_word(enum pstatus ps, const char *wp)
+{
+	int pub = ps != PS_DRAFT;
+
+	if (wp != NULL && *wp != '\0' && wp_status_public(wp) == pub &&
+	    (pub || strcmp(wp, "draft") == 0 || strcmp(wp, "pending") == 0 ||
+	    strcmp(wp, "private") == 0))
+		return wp;
+	return pub ? "publish" : "draft";
+}
+
 static void
 read_post(struct arena *a, sqlite3_stmt *s, struct post *p)
 {
@@ -788,8 +1122,10 @@ read_post(struct arena *a, sqlite3_stmt *s, struct post *p)
 	p->comments_open = sqlite3_column_int64(s, 12) != 0;
 	p->n_approved = sqlite3_column_int64(s, 13);
 	p->modified = sqlite3_column_int64(s, 15);
-	if (sqlite3_column_type(s, 14) == SQLITE_TEXT &&
-	    strcmp((const char *)sqlite3_column_text(s, 14), "draft") == 0)
+	/* As PUBLIC and PSTATUS_AT say: only 'publish' and 'future' are
+	 * (or will be) public; every other word is a draft to readers. */
+	p->wp_status = col_str(a, s, 14);
+	if (!wp_status_public(p->wp_status))
 		p->status = PS_DRAFT;
 	else if (p->published > (int64_t)time(NULL))
 		p->status = PS_SCHEDULED;
@@ -797,6 +1133,21 @@ read_post(struct arena *a, sqlite3_stmt *s, struct post *p)
 		p->status = PS_PUBLISHED;
 	p->body_text = col_str(a, s, 16);
 	p->last_comment = sqlite3_column_int64(s, 17); /* NULL reads as 0 */
+	p->type = col_str(a, s, 18);
+	p->path = col_str(a, s, 19);
+	p->format = col_str(a, s, 20);
+	p->password = col_str(a, s, 21);
+	p->date_local = col_str(a, s, 22);
+	p->date_gmt = col_str(a, s, 23);
+	p->guid = col_str(a, s, 24);
+	p->excerpt_auto = sqlite3_column_int64(s, 25) != 0;
+	p->wp_id = sqlite3_column_int64(s, 26); /* NULL reads as 0 */
+	p->wp_parent = sqlite3_column_int64(s, 27);
+	p->wp_name = sqlite3_column_type(s, 28) == SQLITE_NULL ? NULL :
+	    col_str(a, s, 28);
+	p->wp_path = col_str(a, s, 29);
+	p->wp_thumbnail = sqlite3_column_int64(s, 30);
+	p->wxr_extra = "";
 }
 
 static void
@@ -824,6 +1175,15 @@ read_comment(struct arena *a, sqlite3_stmt *s, struct comment *c)
 	c->held_reason = col_str(a, s, 13);
 	c->moderator_edited = sqlite3_column_int64(s, 14) != 0;
 	c->body_text = col_str(a, s, 15);
+	c->type = col_str(a, s, 16);
+	c->format = col_str(a, s, 17);
+	c->date_local = col_str(a, s, 18);
+	c->date_gmt = col_str(a, s, 19);
+	c->wp_id = sqlite3_column_int64(s, 20);
+	c->wp_parent = sqlite3_column_int64(s, 21);
+	c->wp_user_id = sqlite3_column_int64(s, 22);
+	c->wp_approved = col_str(a, s, 23);
+	c->wxr_extra = col_str(a, s, 24);
 }
 
 /* Fills p->cats and p->tags, each ordered by name. */
@@ -1074,6 +1434,12 @@ store_open_sqlite(const char *path, int create, struct store **out)
 	if ((e = configure(st, path)) != P_OK)
 		goto fail;
 	if ((e = migrate(st, path)) != P_OK)
+		goto fail;
+	/* What the running import added (connection-private). */
+	if ((e = exec_sql(st, "CREATE TEMP TABLE IF NOT EXISTS wxr_new_posts"
+	    " (id INTEGER PRIMARY KEY);"
+	    "CREATE TEMP TABLE IF NOT EXISTS wxr_new_comments"
+	    " (id INTEGER PRIMARY KEY);")) != P_OK)
 		goto fail;
 	if ((e = prepare_all(st)) != P_OK)
 		goto fail;
@@ -2299,7 +2665,7 @@ sqlite_post_save(struct store *base, const struct post *p, int64_t *id)
 	    (p->ncats > 0 && p->cats == NULL) ||
 	    (p->ntags > 0 && p->tags == NULL))
 		return P_BADINPUT;
-	status = p->status == PS_DRAFT ? "draft" : "publish";
+	status = status_word(p->status, p->wp_status);
 	pthread_mutex_lock(&st->mu);
 	if ((e = tx_begin(st, 1)) != P_OK)
 		goto out;
@@ -2322,10 +2688,10 @@ sqlite_post_save(struct store *base, const struct post *p, int64_t *id)
 		 * changes: the post was public (published, not in the
 		 * future) before this save. */
 		e = xrun(st, NULL, "INSERT INTO post_redirects (pub_day, slug,"
-		    " post_id) SELECT pub_day, slug, id FROM posts WHERE id = ?1"
-		    " AND status = 'publish' AND published <= ?2 AND"
-		    " (pub_day <> strftime('%Y-%m-%d', ?3, 'unixepoch') OR"
-		    " slug <> ?4) ON CONFLICT (pub_day, slug) DO UPDATE SET"
+		    " post_id) SELECT p.pub_day, p.slug, p.id FROM posts p WHERE"
+		    " p.id = ?1 AND " PUBLIC "AND p.published <= ?2 AND"
+		    " (p.pub_day <> strftime('%Y-%m-%d', ?3, 'unixepoch') OR"
+		    " p.slug <> ?4) ON CONFLICT (pub_day, slug) DO UPDATE SET"
 		    " post_id = excluded.post_id", "iiit", post_id, now,
 		    p->published, p->slug);
 		if (e != P_OK)
@@ -2335,7 +2701,8 @@ sqlite_post_save(struct store *base, const struct post *p, int64_t *id)
 		    " pub_day = strftime('%Y-%m-%d', ?5, 'unixepoch'),"
 		    " status = ?6, body_md = ?7, body_html = ?8, excerpt = ?9,"
 		    " image = ?10, image_caption = ?11, comments_open = ?12,"
-		    " modified = ?13, body_text = ?14 WHERE id = ?1",
+		    " modified = ?13, body_text = ?14, format = 'markdown'"
+		    " WHERE id = ?1",
 		    "ittiittttttiit", post_id, p->slug, p->title,
 		    p->author_id, p->published, status, p->body_md,
 		    p->body_html, p->excerpt, p->image, p->image_caption,
@@ -2417,8 +2784,7 @@ sqlite_post_list_admin(struct store *base, struct arena *a,
 #define ADMIN_WHERE \
 	"WHERE (?4 = 0 OR p.author_id = ?4) AND (?3 = '' OR" \
 	" p.title LIKE ?3 ESCAPE '\\' OR p.slug LIKE ?3 ESCAPE '\\')" \
-	" AND (?2 = -1 OR ?2 = CASE WHEN p.status = 'draft' THEN 1" \
-	" WHEN p.published > ?1 THEN 2 ELSE 0 END) "
+	" AND (?2 = -1 OR ?2 = " PSTATUS_AT ") "
 	struct sstore *st = sstore(base);
 	struct post *rows = NULL;
 	size_t nrows = 0, cap = 0, i;
@@ -2436,7 +2802,8 @@ sqlite_post_list_admin(struct store *base, struct arena *a,
 	if ((e = tx_begin(st, 0)) != P_OK)
 		goto out;
 	if ((e = xprep(st, &s, POST_SELECT ADMIN_WHERE
-	    "ORDER BY (p.status = 'draft') DESC, p.published DESC, p.id DESC"
+	    "ORDER BY (p.status NOT IN ('publish', 'future')) DESC,"
+	    " p.published DESC, p.id DESC"
 	    " LIMIT ?5 OFFSET ?6", "iitiii", now, (int64_t)q->status, pat,
 	    q->author_id, q->limit > 0 ? q->limit : (int64_t)-1, q->offset)) !=
 	    P_OK)
@@ -2592,8 +2959,9 @@ sqlite_comment_list_admin(struct store *base, struct arena *a,
 	if ((e = xprep(st, &s, "SELECT c.id, c.post_id, c.parent_id, c.author,"
 	    " c.email, c.url, c.ip, c.commenter, c.user_id, c.body_md,"
 	    " c.body_html, c.created, c.status, c.held_reason,"
-	    " c.moderator_edited, c.body_text, p.author_id, p.title, p.slug,"
-	    " p.published"
+	    " c.moderator_edited, c.body_text, c.type, c.format, c.date_local,"
+	    " c.date_gmt, c.wp_id, c.wp_parent, c.wp_user_id, c.wp_approved,"
+	    " c.wxr_extra, p.author_id, p.title, p.slug, p.published"
 	    " FROM comments c JOIN posts p ON p.id = c.post_id " MOD_WHERE
 	    "ORDER BY c.id DESC LIMIT ?4 OFFSET ?5", "tiiii",
 	    cstatus_str(q->status), q->post_author_id, q->post_id,
@@ -2602,10 +2970,10 @@ sqlite_comment_list_admin(struct store *base, struct arena *a,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		rows = grow(a, rows, nrows, &cap, sizeof(*rows));
 		read_comment(a, s, &rows[nrows].c);
-		rows[nrows].post_author_id = sqlite3_column_int64(s, 16);
-		rows[nrows].post_title = col_str(a, s, 17);
-		rows[nrows].post_slug = col_str(a, s, 18);
-		rows[nrows].post_published = sqlite3_column_int64(s, 19);
+		rows[nrows].post_author_id = sqlite3_column_int64(s, 25);
+		rows[nrows].post_title = col_str(a, s, 26);
+		rows[nrows].post_slug = col_str(a, s, 27);
+		rows[nrows].post_published = sqlite3_column_int64(s, 28);
 		nrows++;
 	}
 	if (rc != SQLITE_DONE)
@@ -2757,7 +3125,8 @@ sqlite_comment_edit(struct store *base, const struct comment *c)
 	pthread_mutex_lock(&st->mu);
 	e = xrun(st, &chg, "UPDATE comments SET author = ?2, email = ?3,"
 	    " url = ?4, body_md = ?5, body_html = ?6, body_text = ?7,"
-	    " moderator_edited = 1 WHERE id = ?1", "itttttt", c->id,
+	    " moderator_edited = 1, format = 'markdown' WHERE id = ?1",
+	    "itttttt", c->id,
 	    c->author, c->email, c->url, c->body_md, c->body_html,
 	    c->body_text);
 	if (e == P_OK && chg == 0)
@@ -3201,6 +3570,901 @@ out:
 	return e;
 }
 
+/* -------------------------------------------------------------------- */
+/* WordPress import (wxr/import.c). import_begin opens the transaction
+ * the import_* ops then run in; they take st->mu per call like every op,
+ * but the transaction spans calls: only the importing thread may use the
+ * store until import_end. */
+
+static enum perr
+sqlite_import_begin(struct store *base)
+{
+	struct sstore *st = sstore(base);
+	enum perr e;
+
+	pthread_mutex_lock(&st->mu);
+	if ((e = tx_begin(st, 1)) == P_OK)
+		e = exec_sql(st, "DELETE FROM temp.wxr_new_posts;"
+		    "DELETE FROM temp.wxr_new_comments;");
+	if (e != P_OK)
+		tx_abort(st);
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_import_end(struct store *base, int commit)
+{
+	struct sstore *st = sstore(base);
+	enum perr e = P_OK;
+
+	pthread_mutex_lock(&st->mu);
+	if (commit)
+		e = tx_commit(st);
+	if (!commit || e != P_OK)
+		tx_abort(st);
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+/* One integer column of the first row of a bound statement: P_OK,
+ * P_NOTFOUND or an error; s is reset either way. */
+static enum perr
+one_int(struct sstore *st, sqlite3_stmt *s, int64_t *v)
+{
+	enum perr e = step_row(st, s);
+
+	if (e != P_OK)
+		return e;
+	if (v)
+		*v = sqlite3_column_int64(s, 0);
+	done(s);
+	return P_OK;
+}
+
+static enum perr
+by_id(struct sstore *st, enum qid q, int64_t id, int64_t *v)
+{
+	sqlite3_stmt *s = st->stmt[q];
+	int rc = SQLITE_OK;
+
+	bind_int(s, 1, id, &rc);
+	return rc == SQLITE_OK ? one_int(st, s, v) : bind_fail(st, s, rc);
+}
+
+static enum perr
+by_text(struct sstore *st, enum qid q, const char *t, int64_t *v)
+{
+	sqlite3_stmt *s = st->stmt[q];
+	int rc = SQLITE_OK;
+
+	bind_text(s, 1, t, &rc);
+	return rc == SQLITE_OK ? one_int(st, s, v) : bind_fail(st, s, rc);
+}
+
+static enum perr
+sqlite_import_user(struct store *base, const struct user *u, int64_t *id,
+    int *created)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s;
+	struct user have;
+	enum perr e;
+	int rc = SQLITE_OK;
+
+	if (u == NULL || u->login == NULL || *u->login == '\0' || id == NULL)
+		return P_BADINPUT;
+	*created = 0;
+	pthread_mutex_lock(&st->mu);
+	if (u->wp_login && (e = by_text(st, Q_IMP_USER_BY_WPLOGIN, u->wp_login,
+	    id)) != P_NOTFOUND)
+		goto out;
+	e = user_lookup(st, NULL, u->login, &have);
+	if (e == P_OK) {
+		*id = have.id;
+		if (u->wp_login == NULL)
+			goto out;
+		s = st->stmt[Q_IMP_USER_ADOPT];
+		bind_int(s, 1, have.id, &rc);
+		bind_text(s, 2, u->wp_login, &rc);
+		bind_int(s, 3, u->wp_id, &rc);
+		bind_text(s, 4, u->email, &rc);
+		bind_text(s, 5, u->first_name, &rc);
+		bind_text(s, 6, u->last_name, &rc);
+		bind_text(s, 7, u->wxr_extra, &rc);
+		e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc);
+		goto out;
+	}
+	if (e != P_NOTFOUND)
+		goto out;
+	s = st->stmt[Q_IMP_USER_INSERT];
+	bind_text(s, 1, u->login, &rc);
+	bind_text(s, 2, u->name && *u->name ? u->name : u->login, &rc);
+	bind_int(s, 3, (int64_t)time(NULL), &rc);
+	bind_text(s, 4, u->email, &rc);
+	bind_text(s, 5, u->first_name, &rc);
+	bind_text(s, 6, u->last_name, &rc);
+	bind_ref(s, 7, u->wp_id, &rc);
+	if (rc == SQLITE_OK)
+		rc = u->wp_login ? sqlite3_bind_text(s, 8, u->wp_login, -1,
+		    SQLITE_STATIC) : sqlite3_bind_null(s, 8);
+	bind_text(s, 9, u->wxr_extra, &rc);
+	e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc);
+	if (e == P_CONFLICT && u->wp_id) {
+		/* that WordPress id belongs to another user already */
+		s = st->stmt[Q_IMP_USER_INSERT];
+		rc = SQLITE_OK;
+		bind_text(s, 1, u->login, &rc);
+		bind_text(s, 2, u->name && *u->name ? u->name : u->login, &rc);
+		bind_int(s, 3, (int64_t)time(NULL), &rc);
+		bind_text(s, 4, u->email, &rc);
+		bind_text(s, 5, u->first_name, &rc);
+		bind_text(s, 6, u->last_name, &rc);
+		bind_ref(s, 7, 0, &rc);
+		if (rc == SQLITE_OK)
+			rc = u->wp_login ? sqlite3_bind_text(s, 8, u->wp_login,
+			    -1, SQLITE_STATIC) : sqlite3_bind_null(s, 8);
+		bind_text(s, 9, u->wxr_extra, &rc);
+		e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc);
+	}
+	if (e == P_OK) {
+		*id = sqlite3_last_insert_rowid(st->db);
+		*created = 1;
+	}
+out:
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_import_term(struct store *base, const struct wxr_term_row *t,
+    int *created)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s;
+	enum perr e = P_OK;
+	int rc = SQLITE_OK, made = 0;
+
+	if (t == NULL || t->taxonomy == NULL || t->slug == NULL ||
+	    *t->slug == '\0')
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	if (!strcmp(t->taxonomy, "category") || !strcmp(t->taxonomy,
+	    "post_tag")) {
+		s = st->stmt[!strcmp(t->taxonomy, "category") ? Q_CAT_INSERT :
+		    Q_TAG_INSERT];
+		bind_text(s, 1, t->slug, &rc);
+		bind_text(s, 2, t->name && *t->name ? t->name : t->slug, &rc);
+		e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc);
+		made = e == P_OK && sqlite3_changes(st->db) > 0;
+	}
+	if (e == P_OK) {
+		s = st->stmt[Q_IMP_TERM_INSERT];
+		bind_text(s, 1, t->taxonomy, &rc);
+		bind_text(s, 2, t->slug, &rc);
+		bind_int(s, 3, t->wp_id, &rc);
+		bind_text(s, 4, t->name, &rc);
+		bind_text(s, 5, t->parent, &rc);
+		bind_text(s, 6, t->description, &rc);
+		bind_text(s, 7, t->extra, &rc);
+		e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc);
+		if (e == P_OK && strcmp(t->taxonomy, "category") &&
+		    strcmp(t->taxonomy, "post_tag"))
+			made = sqlite3_changes(st->db) > 0;
+	}
+	if (created)
+		*created = made;
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static int
+str_or_empty(const char *s)
+{
+	return s == NULL || *s == '\0';
+}
+
+/* Binds the columns shared by insert and update, from ?first on. */
+static void
+bind_import_post(sqlite3_stmt *s, int first, const struct post *p,
+    const char *slug, int update, int *rc)
+{
+	int i = first;
+
+	bind_text(s, i++, slug, rc);
+	bind_text(s, i++, p->title, rc);
+	bind_int(s, i++, p->author_id, rc);
+	bind_int(s, i++, p->published, rc);
+	bind_text(s, i++, str_or_empty(p->wp_status) ? "publish" :
+	    p->wp_status, rc);
+	bind_text(s, i++, p->body_md, rc);
+	bind_text(s, i++, p->body_html, rc);
+	bind_text(s, i++, p->excerpt, rc);
+	bind_text(s, i++, p->image, rc);
+	bind_text(s, i++, p->image_caption, rc);
+	bind_int(s, i++, p->comments_open != 0, rc);
+	bind_text(s, i++, str_or_empty(p->type) ? "post" : p->type, rc);
+	bind_text(s, i++, str_or_empty(p->format) ? "markdown" : p->format, rc);
+	bind_text(s, i++, p->password, rc);
+	bind_text(s, i++, p->date_local, rc);
+	bind_text(s, i++, p->date_gmt, rc);
+	bind_text(s, i++, p->guid, rc);
+	bind_int(s, i++, p->excerpt_auto != 0, rc);
+	if (!update)
+		bind_ref(s, i++, p->wp_id, rc);
+	bind_int(s, i++, p->wp_parent, rc);
+	if (*rc == SQLITE_OK)
+		*rc = p->wp_name ? sqlite3_bind_text(s, i, p->wp_name, -1,
+		    SQLITE_STATIC) : sqlite3_bind_null(s, i);
+	i++;
+	if (*rc == SQLITE_OK)
+		*rc = !str_or_empty(p->wp_path) ? sqlite3_bind_text(s, i,
+		    p->wp_path, -1, SQLITE_STATIC) : sqlite3_bind_null(s, i);
+	i++;
+	bind_int(s, i++, p->wp_thumbnail, rc);
+	bind_text(s, i++, p->wxr_extra, rc);
+	bind_text(s, i++, p->body_text, rc); /* the search index reads it */
+}
+
+static enum perr
+link_terms(struct sstore *st, int64_t id, const struct post *p)
+{
+	enum perr e = P_OK;
+	size_t i;
+
+	for (i = 0; i < p->ncats && e == P_OK; i++)
+		e = link_term(st, id, p->cats[i].slug, p->cats[i].name,
+		    Q_CAT_INSERT, Q_CAT_GET, Q_POST_CAT_LINK);
+	for (i = 0; i < p->ntags && e == P_OK; i++)
+		e = link_term(st, id, p->tags[i].slug, p->tags[i].name,
+		    Q_TAG_INSERT, Q_TAG_GET, Q_POST_TAG_LINK);
+	return e;
+}
+
+/* Every category and tag named by a slug. */
+static int
+terms_ok(const struct post *p)
+{
+	size_t i;
+
+	if ((p->ncats > 0 && p->cats == NULL) ||
+	    (p->ntags > 0 && p->tags == NULL))
+		return 0;
+	for (i = 0; i < p->ncats; i++)
+		if (p->cats[i].slug == NULL || *p->cats[i].slug == '\0')
+			return 0;
+	for (i = 0; i < p->ntags; i++)
+		if (p->tags[i].slug == NULL || *p->tags[i].slug == '\0')
+			return 0;
+	return 1;
+}
+
+/* Up to this many "-N" suffixes are tried on a (day, slug) clash. */
+#define SLUG_TRIES 100
+
+static enum perr
+sqlite_import_post(struct store *base, const struct post *p, int64_t *id,
+    int *created)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s;
+	char slug[512];
+	int64_t want = 0, got;
+	enum perr e;
+	int rc, n, k;
+
+	if (p == NULL || id == NULL || str_or_empty(p->slug) ||
+	    p->title == NULL || p->author_id <= 0 ||
+	    !terms_ok(p) ||
+	    strlen(p->slug) > 400)
+		return P_BADINPUT;
+	*created = 0;
+	pthread_mutex_lock(&st->mu);
+	if (p->wp_id > 0) {
+		e = by_id(st, Q_IMP_POST_BY_WPID, p->wp_id, id);
+		if (e != P_NOTFOUND)
+			goto out; /* there already, or an error */
+		e = by_id(st, Q_IMP_POST_ID_FREE, p->wp_id, NULL);
+		if (e == P_NOTFOUND)
+			want = p->wp_id; /* keep WordPress's id */
+		else if (e != P_OK)
+			goto out;
+	}
+	for (k = 1; k <= SLUG_TRIES; k++) {
+		n = k == 1 ? snprintf(slug, sizeof(slug), "%s", p->slug) :
+		    snprintf(slug, sizeof(slug), "%s-%d", p->slug, k);
+		if (n < 0 || (size_t)n >= sizeof(slug)) {
+			e = P_BADINPUT;
+			goto out;
+		}
+		s = st->stmt[Q_IMP_POST_INSERT];
+		rc = SQLITE_OK;
+		bind_ref(s, 1, want, &rc);
+		bind_import_post(s, 2, p, slug, 0, &rc);
+		e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc);
+		if (e != P_CONFLICT)
+			break;
+	}
+	if (e != P_OK)
+		goto out;
+	got = sqlite3_last_insert_rowid(st->db);
+	if ((e = link_terms(st, got, p)) != P_OK)
+		goto out;
+	s = st->stmt[Q_IMP_NEW_POST];
+	rc = SQLITE_OK;
+	bind_int(s, 1, got, &rc);
+	if ((e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc)) != P_OK)
+		goto out;
+	*id = got;
+	*created = 1;
+out:
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_import_post_update(struct store *base, int64_t id, const struct post *p)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s;
+	enum perr e;
+	int rc = SQLITE_OK;
+
+	if (p == NULL || str_or_empty(p->slug) || p->title == NULL ||
+	    p->author_id <= 0 || !terms_ok(p))
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	s = st->stmt[Q_IMP_POST_UPDATE];
+	bind_int(s, 1, id, &rc);
+	bind_import_post(s, 2, p, p->slug, 1, &rc);
+	e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc);
+	if (e == P_OK) {
+		s = st->stmt[Q_IMP_POST_UNLINK_CATS];
+		bind_int(s, 1, id, &rc);
+		e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc);
+	}
+	if (e == P_OK) {
+		s = st->stmt[Q_IMP_POST_UNLINK_TAGS];
+		bind_int(s, 1, id, &rc);
+		e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc);
+	}
+	if (e == P_OK)
+		e = link_terms(st, id, p);
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_import_comment(struct store *base, const struct comment *c,
+    int64_t *id, int *created)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s;
+	int64_t want = 0, got;
+	enum perr e;
+	int rc = SQLITE_OK;
+
+	if (c == NULL || id == NULL || c->post_id <= 0 || !status_ok(c->status))
+		return P_BADINPUT;
+	*created = 0;
+	pthread_mutex_lock(&st->mu);
+	if (c->wp_id > 0) {
+		e = by_id(st, Q_IMP_COMMENT_BY_WPID, c->wp_id, id);
+		if (e != P_NOTFOUND)
+			goto out;
+		e = by_id(st, Q_IMP_COMMENT_ID_FREE, c->wp_id, NULL);
+		if (e == P_NOTFOUND)
+			want = c->wp_id; /* #comment-N keeps working */
+		else if (e != P_OK)
+			goto out;
+	}
+	s = st->stmt[Q_IMP_COMMENT_INSERT];
+	bind_ref(s, 1, want, &rc);
+	bind_int(s, 2, c->post_id, &rc);
+	bind_text(s, 3, c->author, &rc);
+	bind_text(s, 4, c->email, &rc);
+	bind_text(s, 5, c->url, &rc);
+	bind_text(s, 6, c->ip, &rc);
+	bind_text(s, 7, c->body_md, &rc);
+	bind_text(s, 8, c->body_html, &rc);
+	bind_int(s, 9, c->created, &rc);
+	bind_text(s, 10, cstatus_str(c->status), &rc);
+	bind_text(s, 11, str_or_empty(c->type) ? "comment" : c->type, &rc);
+	bind_text(s, 12, str_or_empty(c->format) ? "markdown" : c->format, &rc);
+	bind_text(s, 13, c->date_local, &rc);
+	bind_text(s, 14, c->date_gmt, &rc);
+	bind_ref(s, 15, c->wp_id, &rc);
+	bind_int(s, 16, c->wp_parent, &rc);
+	bind_int(s, 17, c->wp_user_id, &rc);
+	bind_text(s, 18, c->wp_approved, &rc);
+	bind_text(s, 19, c->wxr_extra, &rc);
+	bind_text(s, 20, c->body_text, &rc); /* the search index reads it */
+	/* An unknown post fails the foreign key: P_BADINPUT. */
+	if ((e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc)) != P_OK)
+		goto out;
+	got = sqlite3_last_insert_rowid(st->db);
+	s = st->stmt[Q_IMP_NEW_COMMENT];
+	bind_int(s, 1, got, &rc);
+	if ((e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc)) != P_OK)
+		goto out;
+	*id = got;
+	*created = 1;
+out:
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_import_item(struct store *base, const struct wxr_item_row *it,
+    int *created)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s;
+	enum perr e;
+	int rc = SQLITE_OK;
+
+	if (it == NULL || it->type == NULL || it->xml == NULL)
+		return P_BADINPUT;
+	*created = 0;
+	pthread_mutex_lock(&st->mu);
+	e = it->wp_id > 0 ? by_id(st, Q_IMP_ITEM_BY_WPID, it->wp_id, NULL) :
+	    by_text(st, Q_IMP_ITEM_NOID, it->xml, NULL);
+	if (e != P_NOTFOUND)
+		goto out;
+	s = st->stmt[Q_IMP_ITEM_INSERT];
+	bind_ref(s, 1, it->wp_id, &rc);
+	bind_text(s, 2, it->type, &rc);
+	bind_int(s, 3, it->parent, &rc);
+	bind_text(s, 4, it->url, &rc);
+	bind_text(s, 5, it->title, &rc);
+	bind_text(s, 6, it->caption, &rc);
+	bind_text(s, 7, it->xml, &rc);
+	e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc);
+	if (e == P_OK)
+		*created = 1;
+out:
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_import_channel_extra(struct store *base, const char *xml, int *created)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s = st->stmt[Q_IMP_CHANNEL_INSERT];
+	enum perr e;
+	int rc = SQLITE_OK;
+
+	if (xml == NULL)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	bind_text(s, 1, xml, &rc);
+	e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc);
+	if (created)
+		*created = e == P_OK && sqlite3_changes(st->db) > 0;
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+/* A page's address from its own slug and its ancestors' (by WordPress
+ * parent id), at most LIM_WXR_PAGE_DEPTH deep, so a cycle ends. */
+static enum perr
+page_path(struct sstore *st, struct arena *a, const char *slug,
+    int64_t parent, char **out)
+{
+	const char *segs[LIM_WXR_PAGE_DEPTH];
+	sqlite3_stmt *s = st->stmt[Q_FIN_PAGE_PARENT];
+	size_t n = 0, i, len = 0;
+	enum perr e;
+	char *p;
+	int rc = SQLITE_OK;
+
+	segs[n++] = slug;
+	while (parent != 0 && n < LIM_WXR_PAGE_DEPTH) {
+		bind_int(s, 1, parent, &rc);
+		if (rc != SQLITE_OK)
+			return bind_fail(st, s, rc);
+		if ((e = step_row(st, s)) == P_NOTFOUND)
+			break;
+		if (e != P_OK)
+			return e;
+		segs[n++] = col_str(a, s, 0);
+		parent = sqlite3_column_int64(s, 1);
+		done(s);
+	}
+	for (i = 0; i < n; i++)
+		len += strlen(segs[i]) + 1;
+	p = arena_alloc(a, len + 1);
+	*out = p;
+	for (i = n; i-- > 0;) {
+		size_t k = strlen(segs[i]);
+
+		memcpy(p, segs[i], k);
+		p += k;
+		*p++ = '/';
+	}
+	p[-1] = '\0';
+	return P_OK;
+}
+
+static enum perr
+sqlite_import_finish(struct store *base,
+    void (*orphan)(void *ctx, int64_t id, int64_t wp_parent), void *ctx)
+{
+	struct sstore *st = sstore(base);
+	struct arena a;
+	sqlite3_stmt *s;
+	struct page_row { int64_t id, parent; const char *slug; } *pages = NULL;
+	size_t npages = 0, cap = 0, i;
+	enum perr e;
+	int rc = SQLITE_OK, k;
+
+	arena_init(&a);
+	pthread_mutex_lock(&st->mu);
+	if ((e = run(st, st->stmt[Q_FIN_COMMENT_PARENTS])) != P_OK)
+		goto out;
+	s = st->stmt[Q_FIN_ORPHANS];
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (orphan)
+			orphan(ctx, sqlite3_column_int64(s, 0),
+			    sqlite3_column_int64(s, 1));
+	if (rc != SQLITE_DONE)
+		e = dberr(st, rc, sqlite3_sql(s));
+	done(s);
+	rc = SQLITE_OK;
+	if (e != P_OK)
+		goto out;
+	if ((e = run(st, st->stmt[Q_FIN_CAT_PARENTS])) != P_OK)
+		goto out;
+	/* pages: gather first, then write paths */
+	s = st->stmt[Q_FIN_NEW_PAGES];
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		pages = grow(&a, pages, npages, &cap, sizeof(*pages));
+		pages[npages].id = sqlite3_column_int64(s, 0);
+		pages[npages].slug = col_str(&a, s, 1);
+		pages[npages].parent = sqlite3_column_int64(s, 2);
+		npages++;
+	}
+	if (rc != SQLITE_DONE)
+		e = dberr(st, rc, sqlite3_sql(s));
+	done(s);
+	rc = SQLITE_OK;
+	for (i = 0; i < npages && e == P_OK; i++) {
+		char *path = NULL;
+
+		if ((e = page_path(st, &a, pages[i].slug, pages[i].parent,
+		    &path)) != P_OK)
+			break;
+		for (k = 1; k <= SLUG_TRIES; k++) {
+			const char *try = k == 1 ? path :
+			    arena_printf(&a, "%s-%d", path, k);
+
+			s = st->stmt[Q_FIN_SET_PATH];
+			rc = SQLITE_OK;
+			bind_int(s, 1, pages[i].id, &rc);
+			bind_text(s, 2, try, &rc);
+			e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc);
+			if (e != P_CONFLICT)
+				break;
+		}
+	}
+	if (e == P_OK)
+		e = run(st, st->stmt[Q_FIN_IMAGES]);
+out:
+	pthread_mutex_unlock(&st->mu);
+	arena_free(&a);
+	return e;
+}
+
+/* -------------------------------------------------------------------- */
+/* WordPress export reads. */
+
+static enum perr
+sqlite_export_users(struct store *base, struct arena *a, struct user **out,
+    size_t *n)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s = st->stmt[Q_EXP_USERS];
+	struct user *rows = NULL;
+	size_t nrows = 0, cap = 0;
+	enum perr e = P_OK;
+	int rc;
+
+	pthread_mutex_lock(&st->mu);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct user *u;
+
+		rows = grow(a, rows, nrows, &cap, sizeof(*rows));
+		u = &rows[nrows++];
+		memset(u, 0, sizeof(*u));
+		u->id = sqlite3_column_int64(s, 0);
+		u->login = col_str(a, s, 1);
+		u->name = col_str(a, s, 2);
+		u->email = col_str(a, s, 3);
+		u->first_name = col_str(a, s, 4);
+		u->last_name = col_str(a, s, 5);
+		u->wp_id = sqlite3_column_int64(s, 6);
+		u->wp_login = sqlite3_column_type(s, 7) == SQLITE_NULL ? NULL :
+		    col_str(a, s, 7);
+		u->wxr_extra = col_str(a, s, 8);
+	}
+	if (rc != SQLITE_DONE)
+		e = dberr(st, rc, sqlite3_sql(s));
+	done(s);
+	pthread_mutex_unlock(&st->mu);
+	if (e == P_OK) {
+		*out = rows;
+		*n = nrows;
+	}
+	return e;
+}
+
+static enum perr
+sqlite_export_terms(struct store *base, struct arena *a,
+    struct wxr_term_row **out, size_t *n)
+{
+	static const enum qid qs[] = { Q_EXP_CATS, Q_EXP_TAGS, Q_EXP_TERMS };
+	struct sstore *st = sstore(base);
+	struct wxr_term_row *rows = NULL;
+	size_t nrows = 0, cap = 0, q;
+	enum perr e = P_OK;
+	int rc;
+
+	pthread_mutex_lock(&st->mu);
+	for (q = 0; q < 3 && e == P_OK; q++) {
+		sqlite3_stmt *s = st->stmt[qs[q]];
+
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			struct wxr_term_row *t;
+
+			rows = grow(a, rows, nrows, &cap, sizeof(*rows));
+			t = &rows[nrows++];
+			t->slug = col_str(a, s, 0);
+			t->name = col_str(a, s, 1);
+			t->parent = col_str(a, s, 2);
+			t->wp_id = sqlite3_column_int64(s, 3);
+			t->description = col_str(a, s, 4);
+			t->extra = col_str(a, s, 5);
+			t->taxonomy = q == 0 ? "category" : q == 1 ?
+			    "post_tag" : col_str(a, s, 6);
+		}
+		if (rc != SQLITE_DONE)
+			e = dberr(st, rc, sqlite3_sql(s));
+		done(s);
+	}
+	pthread_mutex_unlock(&st->mu);
+	if (e == P_OK) {
+		*out = rows;
+		*n = nrows;
+	}
+	return e;
+}
+
+static enum perr
+sqlite_export_posts(struct store *base, struct arena *a, int64_t after,
+    int64_t limit, struct post **out, size_t *n)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s = st->stmt[Q_EXP_POSTS];
+	struct post *rows = NULL;
+	size_t nrows = 0, cap = 0, i;
+	enum perr e = P_OK;
+	int rc = SQLITE_OK;
+
+	if (out == NULL || n == NULL || limit <= 0)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	if ((e = tx_begin(st, 0)) != P_OK)
+		goto out;
+	bind_int(s, 1, after, &rc);
+	bind_int(s, 2, limit, &rc);
+	if (rc != SQLITE_OK) {
+		e = bind_fail(st, s, rc);
+		goto out;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rows = grow(a, rows, nrows, &cap, sizeof(*rows));
+		read_post(a, s, &rows[nrows]);
+		rows[nrows].wxr_extra = col_str(a, s, 31);
+		nrows++;
+	}
+	if (rc != SQLITE_DONE)
+		e = dberr(st, rc, sqlite3_sql(s));
+	done(s);
+	for (i = 0; i < nrows && e == P_OK; i++)
+		e = load_cats(st, a, &rows[i]); /* and tags */
+	if (e == P_OK)
+		e = tx_commit(st);
+out:
+	if (e != P_OK)
+		tx_abort(st);
+	pthread_mutex_unlock(&st->mu);
+	if (e == P_OK) {
+		*out = rows;
+		*n = nrows;
+	}
+	return e;
+}
+
+static enum perr
+sqlite_export_items(struct store *base, struct arena *a, int64_t after,
+    int64_t limit, struct wxr_item_row **out, size_t *n)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s = st->stmt[Q_EXP_ITEMS];
+	struct wxr_item_row *rows = NULL;
+	size_t nrows = 0, cap = 0;
+	enum perr e = P_OK;
+	int rc = SQLITE_OK;
+
+	if (out == NULL || n == NULL || limit <= 0)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	bind_int(s, 1, after, &rc);
+	bind_int(s, 2, limit, &rc);
+	if (rc != SQLITE_OK) {
+		e = bind_fail(st, s, rc);
+		goto out;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct wxr_item_row *r;
+
+		rows = grow(a, rows, nrows, &cap, sizeof(*rows));
+		r = &rows[nrows++];
+		r->id = sqlite3_column_int64(s, 0);
+		r->wp_id = sqlite3_column_int64(s, 1);
+		r->type = col_str(a, s, 2);
+		r->parent = sqlite3_column_int64(s, 3);
+		r->url = col_str(a, s, 4);
+		r->title = col_str(a, s, 5);
+		r->caption = col_str(a, s, 6);
+		r->xml = col_str(a, s, 7);
+	}
+	if (rc != SQLITE_DONE)
+		e = dberr(st, rc, sqlite3_sql(s));
+	done(s);
+out:
+	pthread_mutex_unlock(&st->mu);
+	if (e == P_OK) {
+		*out = rows;
+		*n = nrows;
+	}
+	return e;
+}
+
+static enum perr
+sqlite_export_channel(struct store *base, struct arena *a, const char ***xml,
+    size_t *n)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s = st->stmt[Q_EXP_CHANNEL];
+	const char **rows = NULL;
+	size_t nrows = 0, cap = 0;
+	enum perr e = P_OK;
+	int rc;
+
+	pthread_mutex_lock(&st->mu);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rows = grow(a, rows, nrows, &cap, sizeof(*rows));
+		rows[nrows++] = col_str(a, s, 0);
+	}
+	if (rc != SQLITE_DONE)
+		e = dberr(st, rc, sqlite3_sql(s));
+	done(s);
+	pthread_mutex_unlock(&st->mu);
+	if (e == P_OK) {
+		*xml = rows;
+		*n = nrows;
+	}
+	return e;
+}
+
+/* -------------------------------------------------------------------- */
+/* Old WordPress addresses. */
+
+static enum perr
+look_one(struct sstore *st, struct arena *a, enum qid q, int64_t id,
+    const char *text, int64_t now, const char *ymd, const char *ym,
+    struct post *out)
+{
+	sqlite3_stmt *s = st->stmt[q];
+	int rc = SQLITE_OK;
+
+	if (text)
+		bind_text(s, 1, text, &rc);
+	else
+		bind_int(s, 1, id, &rc);
+	bind_int(s, 2, now, &rc);
+	if (ymd) {
+		bind_text(s, 3, ymd, &rc);
+		bind_text(s, 4, ym, &rc);
+	}
+	return rc == SQLITE_OK ? post_one(st, a, s, out) : bind_fail(st, s, rc);
+}
+
+static enum perr
+sqlite_post_lookup(struct store *base, struct arena *a,
+    const struct post_key *k, struct post *out)
+{
+	struct sstore *st = sstore(base);
+	int64_t now = (int64_t)time(NULL), parent;
+	char ymd[16] = "", ym[16] = "";
+	enum perr e = P_NOTFOUND;
+
+	if (k == NULL || out == NULL)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	switch (k->kind) {
+	case PK_WP_ID:
+		e = look_one(st, a, Q_LOOK_WP_ID, k->wp_id, NULL, now, NULL,
+		    NULL, out);
+		if (e == P_NOTFOUND)
+			e = look_one(st, a, Q_LOOK_NATIVE_ID, k->wp_id, NULL,
+			    now, NULL, NULL, out);
+		break;
+	case PK_ATTACHMENT:
+		e = by_id(st, Q_LOOK_ATTACHMENT, k->wp_id, &parent);
+		if (e == P_OK)
+			e = parent ? look_one(st, a, Q_LOOK_WP_ID, parent,
+			    NULL, now, NULL, NULL, out) : P_NOTFOUND;
+		break;
+	case PK_OLD_PATH:
+	case PK_PAGE_PATH:
+		if (k->text == NULL || *k->text == '\0')
+			break;
+		e = look_one(st, a, k->kind == PK_OLD_PATH ? Q_LOOK_OLD_PATH :
+		    Q_LOOK_PAGE_PATH, 0, k->text, now, NULL, NULL, out);
+		break;
+	case PK_SLUG:
+		if (k->text == NULL || *k->text == '\0')
+			break;
+		if (k->y > 0 && k->y <= 9999 && k->m >= 1 && k->m <= 12) {
+			snprintf(ym, sizeof(ym), "%04d-%02d", k->y, k->m);
+			if (k->d >= 1 && k->d <= 31)
+				snprintf(ymd, sizeof(ymd), "%04d-%02d-%02d",
+				    k->y, k->m, k->d);
+		}
+		e = look_one(st, a, Q_LOOK_SLUG, 0, k->text, now, ymd, ym, out);
+		break;
+	}
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_wp_slug(struct store *base, struct arena *a, const char *kind,
+    int64_t wp_id, const char **slug)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s;
+	enum perr e;
+	int rc = SQLITE_OK;
+
+	if (kind == NULL || slug == NULL)
+		return P_BADINPUT;
+	if (!strcmp(kind, "category"))
+		s = st->stmt[Q_WP_SLUG_CAT];
+	else if (!strcmp(kind, "post_tag"))
+		s = st->stmt[Q_WP_SLUG_TAG];
+	else if (!strcmp(kind, "author"))
+		s = st->stmt[Q_WP_SLUG_AUTHOR];
+	else
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	bind_int(s, 1, wp_id, &rc);
+	if (rc != SQLITE_OK) {
+		e = bind_fail(st, s, rc);
+		goto out;
+	}
+	if ((e = step_row(st, s)) == P_OK) {
+		*slug = col_str(a, s, 0);
+		done(s);
+	}
+out:
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = store_open_sqlite,
@@ -3253,4 +4517,21 @@ const struct store_ops store_sqlite_ops = {
 	.search = sqlite_search,
 	.comment_list_recent = sqlite_comment_list_recent,
 	.archive_list = sqlite_archive_list,
+	.import_begin = sqlite_import_begin,
+	.import_end = sqlite_import_end,
+	.import_user = sqlite_import_user,
+	.import_term = sqlite_import_term,
+	.import_post = sqlite_import_post,
+	.import_post_update = sqlite_import_post_update,
+	.import_comment = sqlite_import_comment,
+	.import_item = sqlite_import_item,
+	.import_channel_extra = sqlite_import_channel_extra,
+	.import_finish = sqlite_import_finish,
+	.export_users = sqlite_export_users,
+	.export_terms = sqlite_export_terms,
+	.export_posts = sqlite_export_posts,
+	.export_items = sqlite_export_items,
+	.export_channel = sqlite_export_channel,
+	.post_lookup = sqlite_post_lookup,
+	.wp_slug = sqlite_wp_slug,
 };

@@ -17,8 +17,11 @@
 
 enum cstatus { CS_PENDING = 0, CS_APPROVED, CS_SPAM, CS_TRASH };
 
-/* A post's state as authors see it. Stored as posts.status 'draft' or
- * 'publish'; a 'publish' post dated in the future is scheduled. */
+/* A post's state as authors see it, derived from posts.status, which
+ * holds WordPress's word (struct post.wp_status): 'publish' and 'future'
+ * are published, or scheduled while dated in the future; 'draft',
+ * 'pending', 'private' (and anything else) are drafts: never public.
+ * The editor writes 'draft' or 'publish'. */
 enum pstatus { PS_PUBLISHED = 0, PS_DRAFT, PS_SCHEDULED };
 const char *pstatus_str(enum pstatus s); /* "published", "draft", "scheduled" */
 
@@ -43,6 +46,12 @@ struct user {
 	int64_t id;
 	const char *login; /* slug-shaped; used in /author/LOGIN/ */
 	const char *name;  /* display name */
+	/* WordPress import/export (wxr/). Imported authors get no password
+	 * (they must set one); read by export_users only. */
+	const char *email, *first_name, *last_name;
+	int64_t wp_id;        /* WordPress author id, 0 if none */
+	const char *wp_login; /* WordPress login as written, NULL if none */
+	const char *wxr_extra;
 };
 
 struct post {
@@ -73,6 +82,31 @@ struct post {
 	/* Added for the admin side (issue 3). */
 	enum pstatus status;       /* draft / scheduled / published */
 	int64_t modified;          /* last saved, unix seconds; 0 = unknown */
+	/* WordPress import/export (wxr/). Zero values describe a post
+	 * written in Parley: a Markdown article. Readers see a post only
+	 * if it is public: post_is_public() in handler/page.h, the same
+	 * rule as PUBLIC in store/sqlite.c. */
+	const char *wp_status;  /* posts.status as stored, WordPress's word:
+	                         * "publish", "future", "draft", "pending",
+	                         * "private". status above is derived from it
+	                         * (read only); a writer may set it to keep a
+	                         * WordPress status that agrees with status
+	                         * (NULL/"" = from status). */
+	const char *type;       /* NULL/"" = "post"; "page" */
+	const char *path;       /* a page's address: "about/team" (/about/team/) */
+	const char *format;     /* NULL/"" = "markdown"; "html": body_md is the
+	                         * WordPress HTML it came with */
+	const char *password;   /* non-empty: never shown to readers */
+	const char *date_local; /* as WordPress wrote it, "" if none */
+	const char *date_gmt;
+	const char *guid;
+	int excerpt_auto;       /* excerpt made from the body, not written */
+	int64_t wp_id;          /* WordPress post id, 0 if none (/?p=ID) */
+	int64_t wp_parent;      /* pages: WordPress id of the parent page */
+	const char *wp_name;    /* "" if WordPress had no post_name, else NULL */
+	const char *wp_path;    /* path of the old WordPress permalink, "" */
+	int64_t wp_thumbnail;   /* WordPress id of the featured image */
+	const char *wxr_extra;  /* kept WXR elements (export reads only) */
 };
 
 struct comment {
@@ -81,7 +115,9 @@ struct comment {
 	int64_t parent_id; /* 0 = reply to the article */
 	const char *author;
 	const char *email;
-	const char *url;       /* commenter's site, "" if none; http(s) only */
+	const char *url;       /* commenter's site, "" if none; http(s) for
+	                        * comments written here; imported ones keep
+	                        * what WordPress had (link only http(s)) */
 	const char *ip;
 	const char *commenter; /* opaque id from the signed cookie, "" if none */
 	int64_t user_id;       /* 0 unless written by a site user */
@@ -93,6 +129,17 @@ struct comment {
 	int moderator_edited;    /* text changed by a moderator (shown) */
 	/* Plain text of the body for the search index, as for posts. */
 	const char *body_text;
+	/* WordPress import/export (wxr/); zero values for comments written
+	 * here. An imported comment keeps its WordPress id as its id when
+	 * that id is free, so #comment-N anchors keep working. */
+	const char *type;        /* NULL/"" = "comment"; "pingback", ... */
+	const char *format;      /* NULL/"" = "markdown"; "html" (WordPress) */
+	const char *date_local, *date_gmt;
+	int64_t wp_id;           /* WordPress comment id, 0 if none */
+	int64_t wp_parent;       /* WordPress parent id as written */
+	int64_t wp_user_id;
+	const char *wp_approved; /* comment_approved as written */
+	const char *wxr_extra;   /* commentmeta and unknown elements */
 };
 
 /* A site account (login, password, role). role is "admin", "editor" or
@@ -151,6 +198,39 @@ struct media {
 	int64_t user_id;
 	int64_t created;
 	const unsigned char *data;
+};
+
+/* WordPress data Parley keeps only to write it back (wxr/). */
+struct wxr_term_row {
+	const char *taxonomy; /* "category", "post_tag", "nav_menu", ... */
+	const char *slug, *name, *parent, *description, *extra;
+	int64_t wp_id;
+};
+
+/* An item Parley does not show: an attachment (url, caption), a menu
+ * item, a revision, a custom type. xml is the whole <item>. */
+struct wxr_item_row {
+	int64_t id; /* Parley's row id (export paging) */
+	int64_t wp_id;
+	const char *type, *url, *title, *caption, *xml;
+	int64_t parent;
+};
+
+/* Old WordPress addresses (handler/legacy.c): which public post. */
+enum post_key_kind {
+	PK_WP_ID,     /* wp_id: a post or page by WordPress id (/?p=ID) */
+	PK_OLD_PATH,  /* text: the path of its WordPress permalink */
+	PK_SLUG,      /* text: a post (else a page) by slug; y/m/d (0 = any)
+	               * prefer posts of that date */
+	PK_PAGE_PATH, /* text: a page by its path ("about/team") */
+	PK_ATTACHMENT /* wp_id: the post an attachment belongs to */
+};
+
+struct post_key {
+	enum post_key_kind kind;
+	int64_t wp_id;
+	const char *text;
+	int y, m, d;
 };
 
 struct post_query {
@@ -358,6 +438,73 @@ struct store_ops {
 	 * authors by name, months newest first. */
 	enum perr (*archive_list)(struct store *st, struct arena *a,
 	    enum archive_kind k, struct archive **out, size_t *n);
+
+	/* ---- WordPress import (wxr/import.c) ----
+	 * import_begin opens one write transaction that stays open across
+	 * the import_* calls; import_end(st, 1) commits it, import_end(st, 0)
+	 * rolls every one of them back. In between, use only import_* ops
+	 * and comment_get (it opens no transaction) on st, from one thread.
+	 * *created = 0 when the record was already
+	 * there (same WordPress id, or same login/slug): it is left as is. */
+	enum perr (*import_begin)(struct store *st);
+	enum perr (*import_end)(struct store *st, int commit);
+	/* By wp_login, else login (slug-shaped); created without password. */
+	enum perr (*import_user)(struct store *st, const struct user *u,
+	    int64_t *id, int *created);
+	/* Categories and tags get their Parley row (by slug); every term's
+	 * WordPress data is kept. Parents are slugs, linked by finish. */
+	enum perr (*import_term)(struct store *st, const struct wxr_term_row *t,
+	    int *created);
+	/* Insert p with its cats and tags (found by slug or created); id =
+	 * wp_id when that id is free. A (day, slug) clash gets "-2", "-3"...
+	 * An existing wp_id: *id is that post, nothing changes. posts.status
+	 * is p->wp_status (WordPress's word; p->status is ignored); body_text
+	 * goes to the search index like any writer's. */
+	enum perr (*import_post)(struct store *st, const struct post *p,
+	    int64_t *id, int *created);
+	/* Rewrite a post this import created (fields that came late); its
+	 * slug, hence its address, stays. */
+	enum perr (*import_post_update)(struct store *st, int64_t id,
+	    const struct post *p);
+	/* Insert c (parent_id ignored: finish links wp_parent); id = wp_id
+	 * when free; user_id from wp_user_id when that author is known. */
+	enum perr (*import_comment)(struct store *st, const struct comment *c,
+	    int64_t *id, int *created);
+	enum perr (*import_item)(struct store *st, const struct wxr_item_row *it,
+	    int *created);
+	/* An unknown child of <channel>, kept once. */
+	enum perr (*import_channel_extra)(struct store *st, const char *xml,
+	    int *created);
+	/* After the last record, for what this import added: comment
+	 * parents (same post only; the others are reported to orphan() and
+	 * stay top-level), category parents, page paths, featured images. */
+	enum perr (*import_finish)(struct store *st,
+	    void (*orphan)(void *ctx, int64_t id, int64_t wp_parent), void *ctx);
+
+	/* ---- WordPress export (wxr/export.c): everything, any status ---- */
+	enum perr (*export_users)(struct store *st, struct arena *a,
+	    struct user **out, size_t *n);
+	/* Categories (with parent slugs), tags, then other kept terms. */
+	enum perr (*export_terms)(struct store *st, struct arena *a,
+	    struct wxr_term_row **out, size_t *n);
+	/* Posts and pages with id > after_id, by id, at most limit, with
+	 * cats, tags and wxr_extra. */
+	enum perr (*export_posts)(struct store *st, struct arena *a,
+	    int64_t after_id, int64_t limit, struct post **out, size_t *n);
+	enum perr (*export_items)(struct store *st, struct arena *a,
+	    int64_t after_wp_id, int64_t limit, struct wxr_item_row **out,
+	    size_t *n);
+	enum perr (*export_channel)(struct store *st, struct arena *a,
+	    const char ***xml, size_t *n);
+
+	/* ---- old WordPress addresses ---- */
+	/* A public post or page by k; P_NOTFOUND if none. */
+	enum perr (*post_lookup)(struct store *st, struct arena *a,
+	    const struct post_key *k, struct post *out);
+	/* Slug of the category ("category"), tag ("post_tag") or login of
+	 * the author ("author") with this WordPress id. */
+	enum perr (*wp_slug)(struct store *st, struct arena *a,
+	    const char *kind, int64_t wp_id, const char **slug);
 };
 
 struct store {
@@ -416,5 +563,22 @@ extern const struct store_ops store_sqlite_ops;
 #define store_search(st, ...) ((st)->ops->search((st), __VA_ARGS__))
 #define store_comment_list_recent(st, ...) ((st)->ops->comment_list_recent((st), __VA_ARGS__))
 #define store_archive_list(st, ...) ((st)->ops->archive_list((st), __VA_ARGS__))
+#define store_import_begin(st) ((st)->ops->import_begin(st))
+#define store_import_end(st, ...) ((st)->ops->import_end((st), __VA_ARGS__))
+#define store_import_user(st, ...) ((st)->ops->import_user((st), __VA_ARGS__))
+#define store_import_term(st, ...) ((st)->ops->import_term((st), __VA_ARGS__))
+#define store_import_post(st, ...) ((st)->ops->import_post((st), __VA_ARGS__))
+#define store_import_post_update(st, ...) ((st)->ops->import_post_update((st), __VA_ARGS__))
+#define store_import_comment(st, ...) ((st)->ops->import_comment((st), __VA_ARGS__))
+#define store_import_item(st, ...) ((st)->ops->import_item((st), __VA_ARGS__))
+#define store_import_channel_extra(st, ...) ((st)->ops->import_channel_extra((st), __VA_ARGS__))
+#define store_import_finish(st, ...) ((st)->ops->import_finish((st), __VA_ARGS__))
+#define store_export_users(st, ...) ((st)->ops->export_users((st), __VA_ARGS__))
+#define store_export_terms(st, ...) ((st)->ops->export_terms((st), __VA_ARGS__))
+#define store_export_posts(st, ...) ((st)->ops->export_posts((st), __VA_ARGS__))
+#define store_export_items(st, ...) ((st)->ops->export_items((st), __VA_ARGS__))
+#define store_export_channel(st, ...) ((st)->ops->export_channel((st), __VA_ARGS__))
+#define store_post_lookup(st, ...) ((st)->ops->post_lookup((st), __VA_ARGS__))
+#define store_wp_slug(st, ...) ((st)->ops->wp_slug((st), __VA_ARGS__))
 
 #endif
