@@ -146,6 +146,14 @@ static const char *const migrations[] = {
 	"  UPDATE posts SET n_approved = n_approved + 1"
 	"    WHERE id = NEW.post_id AND NEW.status = 'approved';"
 	"END;",
+
+	/* 2: a reader's own pending comments on an article, looked up on
+	 * every view by a reader with a commenter cookie (the personal part
+	 * of a cached page); next scheduled post, for cache expiry. */
+	"CREATE INDEX comments_mine ON comments (commenter, post_id, created)"
+	"  WHERE status = 'pending';"
+	"CREATE INDEX posts_scheduled ON posts (published)"
+	"  WHERE status = 'publish';",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -182,6 +190,9 @@ enum qid {
 	Q_COMMENT_LIST_STATUS,
 	Q_COMMENT_SET_STATUS,
 	Q_COMMENTER_KNOWN,
+	Q_DATA_VERSION,
+	Q_COMMENT_LIST_MINE,
+	Q_POST_NEXT_SCHEDULED,
 	Q__N
 };
 
@@ -275,6 +286,11 @@ static const char *const qsql[Q__N] = {
 	/* status = 'approved' spelled out so the partial index applies. */
 	[Q_COMMENTER_KNOWN] = "SELECT 1 FROM comments WHERE status = 'approved'"
 	    " AND commenter = ?1 AND email = ?2 COLLATE NOCASE LIMIT 1",
+	[Q_DATA_VERSION] = "PRAGMA data_version",
+	[Q_COMMENT_LIST_MINE] = COMMENT_SELECT "WHERE status = 'pending'"
+	    " AND commenter = ?2 AND post_id = ?1 ORDER BY created, id",
+	[Q_POST_NEXT_SCHEDULED] = "SELECT min(published) FROM posts"
+	    " WHERE status = 'publish' AND published > ?1",
 };
 
 struct sstore {
@@ -1486,6 +1502,89 @@ out:
 	return e;
 }
 
+static enum perr
+sqlite_data_version(struct store *base, int64_t *v)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s = st->stmt[Q_DATA_VERSION];
+	enum perr e;
+
+	if (v == NULL)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	if ((e = step_row(st, s)) == P_OK) {
+		*v = sqlite3_column_int64(s, 0);
+		done(s);
+	} else if (e == P_NOTFOUND)
+		e = P_IO;
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_comment_list_mine(struct store *base, struct arena *a,
+    int64_t post_id, const char *commenter, struct comment **out, size_t *n)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s = st->stmt[Q_COMMENT_LIST_MINE];
+	enum perr e;
+	int rc = SQLITE_OK;
+
+	if (out == NULL || n == NULL)
+		return P_BADINPUT;
+	*out = NULL;
+	*n = 0;
+	if (commenter == NULL || *commenter == '\0')
+		return P_OK;
+	pthread_mutex_lock(&st->mu);
+	bind_int(s, 1, post_id, &rc);
+	bind_text(s, 2, commenter, &rc);
+	e = rc == SQLITE_OK ? comment_rows(st, a, s, out, n) :
+	    bind_fail(st, s, rc);
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_post_next_scheduled(struct store *base, int64_t now, int64_t *t)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s = st->stmt[Q_POST_NEXT_SCHEDULED];
+	enum perr e;
+	int rc = SQLITE_OK;
+
+	if (t == NULL)
+		return P_BADINPUT;
+	pthread_mutex_lock(&st->mu);
+	bind_int(s, 1, now, &rc);
+	if (rc != SQLITE_OK) {
+		e = bind_fail(st, s, rc);
+		goto out;
+	}
+	if ((e = step_row(st, s)) == P_OK) {
+		/* min() of no rows is NULL, which reads as 0. */
+		*t = sqlite3_column_int64(s, 0);
+		done(s);
+	} else if (e == P_NOTFOUND)
+		e = P_IO;
+out:
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
+static enum perr
+sqlite_set_durable(struct store *base, int durable)
+{
+	struct sstore *st = sstore(base);
+	enum perr e;
+
+	pthread_mutex_lock(&st->mu);
+	e = exec_sql(st, durable ? "PRAGMA synchronous=FULL" :
+	    "PRAGMA synchronous=OFF");
+	pthread_mutex_unlock(&st->mu);
+	return e;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = store_open_sqlite,
@@ -1507,4 +1606,8 @@ const struct store_ops store_sqlite_ops = {
 	.comment_list_status = sqlite_comment_list_status,
 	.comment_set_status = sqlite_comment_set_status,
 	.commenter_known = sqlite_commenter_known,
+	.data_version = sqlite_data_version,
+	.comment_list_mine = sqlite_comment_list_mine,
+	.post_next_scheduled = sqlite_post_next_scheduled,
+	.set_durable = sqlite_set_durable,
 };

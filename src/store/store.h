@@ -130,6 +130,24 @@ struct store_ops {
 	 * this e-mail (case-insensitive). */
 	enum perr (*commenter_known)(struct store *st, const char *commenter,
 	    const char *email, int *known);
+	/* A number that changes whenever another connection or process has
+	 * committed a write since the last call on this store (the CLI
+	 * approving a comment while a server runs). Cheap enough to call on
+	 * every request; writes through this struct store do not change it. */
+	enum perr (*data_version)(struct store *st, int64_t *v);
+	/* Pending comments of one post written by commenter (the id in the
+	 * reader's signed cookie), ordered by (created, id). "" finds none. */
+	enum perr (*comment_list_mine)(struct store *st, struct arena *a,
+	    int64_t post_id, const char *commenter, struct comment **out,
+	    size_t *n);
+	/* Publication time of the next scheduled post after now (what readers
+	 * will see appear without any write), or 0 if none. */
+	enum perr (*post_next_scheduled)(struct store *st, int64_t now,
+	    int64_t *t);
+	/* durable 0: commits no longer wait for the disk (bulk loading by
+	 * `parley bench-data` only; a crash may lose the last writes);
+	 * durable 1 (the default): P_OK means durable again. */
+	enum perr (*set_durable)(struct store *st, int durable);
 };
 
 struct store {
@@ -159,5 +177,9 @@ extern const struct store_ops store_sqlite_ops;
 #define store_comment_list_status(st, ...) ((st)->ops->comment_list_status((st), __VA_ARGS__))
 #define store_comment_set_status(st, ...) ((st)->ops->comment_set_status((st), __VA_ARGS__))
 #define store_commenter_known(st, ...) ((st)->ops->commenter_known((st), __VA_ARGS__))
+#define store_data_version(st, ...) ((st)->ops->data_version((st), __VA_ARGS__))
+#define store_comment_list_mine(st, ...) ((st)->ops->comment_list_mine((st), __VA_ARGS__))
+#define store_post_next_scheduled(st, ...) ((st)->ops->post_next_scheduled((st), __VA_ARGS__))
+#define store_set_durable(st, ...) ((st)->ops->set_durable((st), __VA_ARGS__))
 
 #endif
