@@ -21,6 +21,11 @@
 /* Simultaneous connections. Bounds memory and file descriptors. */
 #define LIM_CONNECTIONS 1024
 
+/* Default size bound of the page cache (`parley serve --cache-mb`). A
+ * 35-comment article is ~60 KB with its two compressed copies; 64 MB
+ * holds the hot pages of any site with room to spare. */
+#define LIM_CACHE_MB_DEFAULT 64
+
 /* Seconds an idle or slow connection may stay open (slowloris). */
 #define LIM_CONN_TIMEOUT_S 30
 

@@ -240,6 +240,7 @@ cache_put(struct cache *c, const struct cache_put *p)
 {
 	const char *ctype = p->content_type ? p->content_type : "";
 	const char *label = p->label ? p->label : "";
+	const char *hdrs = p->headers ? p->headers : "";
 	size_t need, i;
 	struct node *n, *old;
 	struct carve cv;
@@ -251,7 +252,8 @@ cache_put(struct cache *c, const struct cache_put *p)
 		if (p->slot[i] > p->len)
 			return NULL;
 	need = space(sizeof(struct node)) + space(strlen(p->key)) +
-	    space(strlen(ctype)) + space(strlen(label)) + space(p->len) +
+	    space(strlen(ctype)) + space(strlen(label)) +
+	    space(strlen(hdrs)) + space(p->len) +
 	    (p->gz ? space(p->gzlen) : 0) + (p->br ? space(p->brlen) : 0);
 	for (i = 0; i < p->ntags; i++)
 		need += space(strlen(p->tags[i]));
@@ -267,6 +269,7 @@ cache_put(struct cache *c, const struct cache_put *p)
 	n->khash = fnv(p->key, strlen(p->key));
 	n->pub.content_type = carve(&cv, ctype, strlen(ctype), 1);
 	n->pub.label = carve(&cv, label, strlen(label), 1);
+	n->pub.headers = carve(&cv, hdrs, strlen(hdrs), 1);
 	n->pub.owner = p->owner;
 	n->pub.expires = p->expires;
 	n->pub.nslots = p->nslots;

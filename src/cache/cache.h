@@ -48,6 +48,7 @@ struct cache_entry {
 	const char *key;
 	struct cache_variant v[CACHE_NENC];
 	const char *content_type;
+	const char *headers; /* more headers, "Name\tvalue\n" lines, or "" */
 	const char *label;
 	int64_t owner;    /* an id the owner attached (article: post id) */
 	int64_t expires;  /* unix seconds; 0 = only invalidation ends it */
@@ -64,6 +65,7 @@ struct cache_put {
 	const void *gz, *br;
 	size_t gzlen, brlen;
 	const char *content_type;
+	const char *headers;
 	const char *label;
 	int64_t owner;
 	int64_t expires;

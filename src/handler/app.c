@@ -110,6 +110,7 @@ app_close(struct app *app)
 		store_close(app->store);
 	tmpl_set_free(app->tmpl);
 	ratelimit_free(app->rl);
+	cache_free(app->cache);
 	conf_free(&app->conf);
 	memset(app, 0, sizeof(*app));
 }
@@ -124,6 +125,31 @@ resp_header(struct resp *rs, const char *name, const char *value)
 	rs->hname[rs->nheaders] = name;
 	rs->hval[rs->nheaders] = value;
 	rs->nheaders++;
+}
+
+void
+resp_tag(struct resp *rs, const char *tag)
+{
+	if (rs->ntags == RESP_MAX_TAGS) {
+		/* Unshared rather than cached without a dependency. */
+		log_warn("cache tag %s: too many; page not shared", tag);
+		rs->shared = 0;
+		return;
+	}
+	rs->tags[rs->ntags++] = tag;
+}
+
+void
+resp_expires(struct resp *rs, int64_t t)
+{
+	if (t > 0 && (rs->expires == 0 || t < rs->expires))
+		rs->expires = t;
+}
+
+const char *
+tag_post(struct arena *a, int64_t post_id)
+{
+	return arena_printf(a, "post:%lld", (long long)post_id);
 }
 
 void
@@ -161,6 +187,10 @@ h_error(struct app *app, struct req *rq, struct resp *rs, int status,
 	buf_reset(&rs->body);
 	rs->nheaders = 0;
 	rs->status = status;
+	/* An error page is nobody's to cache. */
+	rs->shared = 0;
+	rs->ntags = 0;
+	rs->nslots = 0;
 	if (strncmp(rq->path ? rq->path : "", "/api/", 5) == 0) {
 		rs->content_type = "application/json";
 		buf_printf(&rs->body, "{\"status\":%d,\"error\":", status);

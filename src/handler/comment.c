@@ -18,6 +18,18 @@
 #define WHO_COOKIE "parley_who"
 /* A form older than this is refused (asks the reader to send again). */
 #define FORM_MAX_AGE_S (3 * 86400)
+/* The signed time the reader opened the form; sent back only to /comments. */
+#define TS_COOKIE "parley_ts"
+
+void
+form_ts_cookie(struct app *app, struct req *rq, struct resp *rs)
+{
+	resp_header(rs, "Set-Cookie", arena_printf(rq->a,
+	    TS_COOKIE "=%s; Path=/comments; Max-Age=%d; HttpOnly; "
+	    "SameSite=Lax%s", sign_make(rq->a, app->key, arena_printf(rq->a,
+	    "t%lld", (long long)time(NULL))), FORM_MAX_AGE_S,
+	    app->secure_cookies ? "; Secure" : ""));
+}
 
 const char *
 commenter_from_cookie(struct app *app, struct req *rq)
@@ -229,7 +241,11 @@ h_comment_post(struct app *app, struct req *rq, struct resp *rs)
 		if (f.error)
 			f.parent_id = 0;
 	}
+	/* A form shown again after an error carries its own timestamp;
+	 * the shared page leaves it to the cookie. */
 	ts = field(rq, "ts");
+	if (*ts == '\0' && rq->cookie(rq, TS_COOKIE))
+		ts = rq->cookie(rq, TS_COOKIE);
 	age = form_age(app, rq, ts, &facts.token_ok);
 	if (f.error == NULL && facts.token_ok && age > FORM_MAX_AGE_S)
 		f.error = "This form is too old; please send it again.";
@@ -290,6 +306,11 @@ h_comment_post(struct app *app, struct req *rq, struct resp *rs)
 		rs->status = 503;
 		return;
 	}
+	/* The page every reader shares changes only when the comment is
+	 * public; invalidated here, in the path that committed it, so the
+	 * 303 leads to a page that shows it. */
+	if (app->cache && c.status == CS_APPROVED)
+		cache_invalidate(app->cache, tag_post(rq->a, p.id));
 	log_info("comment %lld on post %lld: %s%s%s", (long long)id,
 	    (long long)p.id, cstatus_str(c.status), *reason ? ", " : "",
 	    reason);

@@ -52,7 +52,7 @@ put_post_common(struct arena *a, struct tval *o, const struct post *p)
 static void
 listing(struct app *app, struct req *rq, struct resp *rs,
     const struct post_query *q0, int64_t page, const char *heading,
-    const char *base)
+    const char *base, const char *tag)
 {
 	struct post_query q = *q0;
 	struct post *posts;
@@ -77,11 +77,18 @@ listing(struct app *app, struct req *rq, struct resp *rs,
 	    NULL));
 	if (heading)
 		tv_str(ctx, "heading", heading);
+	/* Shared: the listing changes when one of its posts does (its
+	 * response count), when the listing itself does (tag), or when
+	 * the site does (nav). */
+	rs->shared = 1;
+	resp_tag(rs, TAG_SITE);
+	resp_tag(rs, tag);
 	list = tv_list(rq->a);
 	for (i = 0; i < n; i++) {
 		struct tval *o = tv_push(list);
 		const char *u;
 
+		resp_tag(rs, tag_post(rq->a, posts[i].id));
 		put_post_common(rq->a, o, &posts[i]);
 		u = url_post(rq->a, &posts[i]);
 		tv_str(o, "excerpt", posts[i].excerpt);
@@ -108,7 +115,7 @@ h_front(struct app *app, struct req *rq, struct resp *rs, int64_t page)
 {
 	struct post_query q = { 0 };
 
-	listing(app, rq, rs, &q, page, NULL, "/");
+	listing(app, rq, rs, &q, page, NULL, "/", TAG_FRONT);
 }
 
 void
@@ -125,7 +132,8 @@ h_category(struct app *app, struct req *rq, struct resp *rs,
 	q.category_slug = c.slug;
 	listing(app, rq, rs, &q, page,
 	    arena_printf(rq->a, "Category: %s", c.name),
-	    url_category(rq->a, c.slug));
+	    url_category(rq->a, c.slug),
+	    arena_printf(rq->a, "cat:%s", c.slug));
 }
 
 void
@@ -142,7 +150,8 @@ h_author(struct app *app, struct req *rq, struct resp *rs,
 	q.author_login = u.login;
 	listing(app, rq, rs, &q, page,
 	    arena_printf(rq->a, "Posts by %s", u.name),
-	    url_author(rq->a, u.login));
+	    url_author(rq->a, u.login),
+	    arena_printf(rq->a, "author:%s", u.login));
 }
 
 struct tctx {
@@ -218,9 +227,42 @@ find_visible(const struct thread_node *n, int64_t id)
 	return NULL;
 }
 
-void
-article_page(struct app *app, struct req *rq, struct resp *rs,
-    const struct post *p, const struct form_in *f, const char *viewer)
+/* Slot markers: a byte no stored text can hold (str_valid_text refuses
+ * C0 controls) and the slot's number. article_render() puts them where
+ * the per-reader parts go and strip_slots() takes them out again. */
+#define SLOT_MARK '\x01'
+enum { SLOT_MINE, SLOT_NAME, SLOT_EMAIL, SLOT_URL, NSLOTS };
+
+/* Removes the markers of slots 0..want-1 (in that order) from b and
+ * records where they were. Returns 0, or -1 if they are not all there. */
+static int
+strip_slots(struct buf *b, size_t *slot, size_t want)
+{
+	size_t i, o = 0, k = 0;
+
+	for (i = 0; i < b->len; i++) {
+		if (b->data[i] == SLOT_MARK && k < want && i + 1 < b->len &&
+		    b->data[i + 1] == (char)('0' + k)) {
+			slot[k++] = o;
+			i++;
+			continue;
+		}
+		b->data[o++] = b->data[i];
+	}
+	b->len = o;
+	if (b->data)
+		b->data[o] = '\0';
+	return k == want ? 0 : -1;
+}
+
+/* shared: the page every reader is sent (no viewer, no form values): the
+ * reply form's values and the reader's pending comments are slots that
+ * page_personal() fills per reader. Otherwise the page is for this reader
+ * only (a form shown again with an error). */
+static void
+article_render(struct app *app, struct req *rq, struct resp *rs,
+    const struct post *p, const struct form_in *f, const char *viewer,
+    int shared)
 {
 	struct comment *cs;
 	struct thread_node *roots;
@@ -237,8 +279,8 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 		h_error(app, rq, rs, 503, "The comments could not be read.");
 		return;
 	}
-	thread_build(rq->a, cs, n, viewer, app->conf.thread_depth, &roots,
-	    &shown);
+	thread_build(rq->a, cs, n, shared ? NULL : viewer,
+	    app->conf.thread_depth, &roots, &shown);
 	ctx = page_ctx(app, rq, p->title);
 	po = tv_obj(rq->a);
 	put_post_common(rq->a, po, p);
@@ -271,8 +313,11 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 			parent = 0;
 		if (f == NULL) {
 			memset(&pre, 0, sizeof(pre));
-			commenter_prefill(rq, &pre.author, &pre.email,
-			    &pre.url);
+			if (shared)
+				pre.author = pre.email = pre.url = "";
+			else
+				commenter_prefill(rq, &pre.author, &pre.email,
+				    &pre.url);
 			pre.text = "";
 			f = &pre;
 		}
@@ -285,19 +330,129 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 			tv_str(form, "reply_to_name", pc->author);
 		tv_str(form, "cancel_url", arena_printf(rq->a, "%s#respond",
 		    t.purl));
-		tv_str(form, "name", f->author);
-		tv_str(form, "email", f->email);
-		tv_str(form, "website", f->url);
+		if (shared) {
+			/* Slot markers, not HTML: stripped before sending. */
+			tv_html(form, "name", html_trusted_literal("\x01" "1"));
+			tv_html(form, "email", html_trusted_literal("\x01" "2"));
+			tv_html(form, "website",
+			    html_trusted_literal("\x01" "3"));
+			/* The form's timestamp travels in a cookie set
+			 * per response (page_personal). */
+			tv_str(form, "ts", "");
+		} else {
+			tv_str(form, "name", f->author);
+			tv_str(form, "email", f->email);
+			tv_str(form, "website", f->url);
+			tv_str(form, "ts", sign_make(rq->a, app->key,
+			    arena_printf(rq->a, "t%lld", (long long)now)));
+		}
 		tv_str(form, "text", f->text);
-		tv_str(form, "ts", sign_make(rq->a, app->key, arena_printf(
-		    rq->a, "t%lld", (long long)now)));
 		if (f->error)
 			tv_str(form, "error", f->error);
 		tv_int(form, "max_len", app->conf.max_length);
 		tv_put(ctx, "form", form);
 	}
+	if (shared)
+		tv_html(ctx, "mine", html_trusted_literal("\x01" "0"));
+	if (shared) {
+		rs->shared = 1;
+		resp_tag(rs, TAG_SITE);
+		resp_tag(rs, tag_post(rq->a, p->id));
+		rs->owner = p->id;
+		/* Comments close by the calendar, not by a write. */
+		if (t.open && app->conf.close_after_days > 0)
+			resp_expires(rs, p->published +
+			    (int64_t)app->conf.close_after_days * 86400 + 1);
+	}
 	page_render(app, rq, rs, "article", ctx);
+	if (shared) {
+		size_t want = t.open ? NSLOTS : 1;
+
+		rs->nslots = want;
+		if (strip_slots(&rs->body, rs->slot, want) != 0) {
+			log_warn("article %lld: slot markers missing",
+			    (long long)p->id);
+			rs->shared = 0;
+			rs->nslots = 0;
+		}
+	}
 }
+
+void
+article_page(struct app *app, struct req *rq, struct resp *rs,
+    const struct post *p, const struct form_in *f, const char *viewer)
+{
+	article_render(app, rq, rs, p, f, viewer, 0);
+}
+
+int
+page_personal(struct app *app, struct req *rq, const char *body, size_t len,
+    const size_t *slot, size_t nslots, int64_t owner, struct resp *rs)
+{
+	const char *viewer = commenter_from_cookie(app, rq);
+	const char *val[NSLOTS] = { "", "", "", "" };
+	struct comment *mine = NULL;
+	struct buf pend;
+	size_t nmine = 0, i, at = 0;
+	int personal = 0;
+
+	if (nslots != 1 && nslots != NSLOTS)
+		return 0;
+	if (nslots == NSLOTS) {
+		form_ts_cookie(app, rq, rs);
+		commenter_prefill(rq, &val[SLOT_NAME], &val[SLOT_EMAIL],
+		    &val[SLOT_URL]);
+		personal = *val[SLOT_NAME] || *val[SLOT_EMAIL] ||
+		    *val[SLOT_URL];
+	}
+	if (viewer && store_comment_list_mine(app->store, rq->a, owner, viewer,
+	    &mine, &nmine) == P_OK && nmine > 0)
+		personal = 1;
+	if (!personal)
+		return 0;
+
+	buf_init(&pend, 0);
+	if (nmine > 0) {
+		struct thread_node *nodes = arena_alloc(rq->a,
+		    nmine * sizeof(*nodes));
+		struct post nobody;
+		struct tval *ctx = tv_obj(rq->a);
+		struct tctx t;
+
+		memset(&nobody, 0, sizeof(nobody));
+		nobody.author_id = -1;
+		for (i = 0; i < nmine; i++) {
+			nodes[i].c = &mine[i];
+			nodes[i].depth = 1;
+			nodes[i].pending = 1;
+			nodes[i].next = i + 1 < nmine ? &nodes[i + 1] : NULL;
+		}
+		memset(&t, 0, sizeof(t));
+		t.a = rq->a;
+		t.p = &nobody;
+		t.purl = "";
+		t.max_depth = app->conf.thread_depth;
+		tv_put(ctx, "comments", nodes_to_list(&t, nodes));
+		if (tmpl_render(app->tmpl, "mine", ctx, &pend) != P_OK) {
+			buf_free(&pend);
+			return 0;
+		}
+	}
+	buf_reset(&rs->body);
+	for (i = 0; i < nslots; i++) {
+		buf_add(&rs->body, body + at, slot[i] - at);
+		at = slot[i];
+		if (i == SLOT_MINE)
+			buf_add(&rs->body, pend.data ? pend.data : "",
+			    pend.len);
+		else
+			esc_html_attr(&rs->body, val[i], strlen(val[i]));
+	}
+	buf_add(&rs->body, body + at, len - at);
+	buf_free(&pend);
+	return 1;
+}
+
 
 void
 h_article(struct app *app, struct req *rq, struct resp *rs, int y, int m,
@@ -315,7 +470,7 @@ h_article(struct app *app, struct req *rq, struct resp *rs, int y, int m,
 		h_error(app, rq, rs, 503, "The article could not be read.");
 		return;
 	}
-	article_page(app, rq, rs, &p, NULL, commenter_from_cookie(app, rq));
+	article_render(app, rq, rs, &p, NULL, NULL, 1);
 	/* Pages that take comments change often; let caches revalidate. */
 	resp_header(rs, "Cache-Control", "no-cache");
 }

@@ -5,6 +5,7 @@
 
 #include "../base/limits.h"
 #include "../base/str.h"
+#include "metrics.h"
 #include "server.h"
 
 #define MAXSEG 8
@@ -103,11 +104,30 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 	struct path p;
 	long long y, m, d, page, id;
 
+	rs->route = "error";
 	if (!split(rq->a, rq->path, &p)) {
 		h_error(app, rq, rs, 404, "There is nothing at this address.");
 		return;
 	}
+	if (p.n == 1 && !strcmp(p.seg[0], "metrics")) {
+		rs->route = "metrics";
+		if (!want_get(app, rq, rs))
+			return;
+		/* For the operator's scraper on this machine (or behind
+		 * the local reverse proxy), not for the world. */
+		if (strcmp(rq->ip, "127.0.0.1") && strcmp(rq->ip, "::1")) {
+			h_error(app, rq, rs, 403, "Metrics are served to "
+			    "this machine only.");
+			return;
+		}
+		metrics_render(app, &rs->body);
+		rs->status = 200;
+		rs->content_type = "text/plain; version=0.0.4; charset=utf-8";
+		resp_header(rs, "Cache-Control", "no-store");
+		return;
+	}
 	if (p.n >= 1 && !strcmp(p.seg[0], "comments") && p.n == 1) {
+		rs->route = "comment_post";
 		if (rq->method != M_POST) {
 			h_error(app, rq, rs, 405,
 			    "Comments are sent with the form under an article.");
@@ -119,6 +139,7 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 	}
 	/* Every other route reads. */
 	if (p.n >= 1 && !strcmp(p.seg[0], "api")) {
+		rs->route = "api";
 		if (!want_get(app, rq, rs))
 			return;
 		if (p.n >= 3 && !strcmp(p.seg[1], "v1") &&
@@ -144,6 +165,7 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 	if (!want_get(app, rq, rs))
 		return;
 	if (p.n == 0 || (p.n == 2 && page_of(&p, 0, &page))) {
+		rs->route = "front";
 		if (p.n == 0)
 			page = 1;
 		if (!want_slash(rq, rs, &p))
@@ -152,20 +174,24 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 		return;
 	}
 	if (p.n == 2 && !strcmp(p.seg[0], "theme")) {
+		rs->route = "theme";
 		h_theme(app, rq, rs, p.seg[1]);
 		return;
 	}
 	if (p.n == 2 && !strcmp(p.seg[0], "media")) {
+		rs->route = "media";
 		h_media(app, rq, rs, p.seg[1]);
 		return;
 	}
 	if (p.n >= 2 && !strcmp(p.seg[0], "category") && page_of(&p, 2, &page)) {
+		rs->route = "category";
 		if (!want_slash(rq, rs, &p))
 			return;
 		h_category(app, rq, rs, p.seg[1], page);
 		return;
 	}
 	if (p.n >= 2 && !strcmp(p.seg[0], "author") && page_of(&p, 2, &page)) {
+		rs->route = "author";
 		if (!want_slash(rq, rs, &p))
 			return;
 		h_author(app, rq, rs, p.seg[1], page);
@@ -173,6 +199,7 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 	}
 	if (p.n == 4 && num(p.seg[0], 4, 1970, 9999, &y) &&
 	    num(p.seg[1], 2, 1, 12, &m) && num(p.seg[2], 2, 1, 31, &d)) {
+		rs->route = "article";
 		if (!want_slash(rq, rs, &p))
 			return;
 		h_article(app, rq, rs, (int)y, (int)m, (int)d, p.seg[3]);

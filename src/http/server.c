@@ -17,6 +17,8 @@
 #include "../base/log.h"
 #include "../base/str.h"
 #include "form.h"
+#include "metrics.h"
+#include "pagecache.h"
 
 /* One request's state, created on the first access-handler call and
  * freed by on_completed(). Everything else hangs off its arena. */
@@ -33,6 +35,9 @@ struct rstate {
 	size_t bytes;
 	struct timespec t0;
 	const char *method_str;
+	size_t nargs;           /* query arguments */
+	const char *route;      /* label for /metrics */
+	enum metrics_source src;
 };
 
 static atomic_int inflight;
@@ -97,7 +102,8 @@ add_len(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
 {
 	size_t *n = cls;
 
-	*n += strlen(k) + (v ? strlen(v) : 0) + 2;
+	n[0] += strlen(k) + (v ? strlen(v) : 0) + 2;
+	n[1]++;
 	return MHD_YES;
 }
 
@@ -124,8 +130,124 @@ send_resp(struct rstate *st, struct MHD_Connection *c, struct resp *rs)
 		MHD_add_response_header(r, rs->hname[i], rs->hval[i]);
 	st->status = rs->status;
 	st->bytes = len;
+	st->route = rs->route;
 	ret = MHD_queue_response(c, (unsigned)rs->status, r);
 	MHD_destroy_response(r);
+	return ret;
+}
+
+/* MHD is done with a cached page's bytes. */
+static void
+entry_free(void *cls)
+{
+	cache_release(NULL, cls);
+}
+
+/* Headers every page carries, then the entry's own ("Name\tvalue\n"). */
+static void
+entry_headers(struct MHD_Response *r, const struct cache_entry *e,
+    struct arena *a)
+{
+	const char *p = e->headers;
+
+	if (e->content_type[0])
+		MHD_add_response_header(r, "Content-Type", e->content_type);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy",
+	    "strict-origin-when-cross-origin");
+	while (*p) {
+		const char *tab = strchr(p, '\t'), *nl;
+
+		if (tab == NULL || (nl = strchr(tab, '\n')) == NULL)
+			break;
+		MHD_add_response_header(r, arena_strndup(a, p,
+		    (size_t)(tab - p)), arena_strndup(a, tab + 1,
+		    (size_t)(nl - tab - 1)));
+		p = nl + 1;
+	}
+	/* Pages with slots differ by the reader's cookies. */
+	MHD_add_response_header(r, "Vary", e->nslots ?
+	    "Accept-Encoding, Cookie" : "Accept-Encoding");
+}
+
+/* Answer from a cached page: the reader's own copy when the page has
+ * parts that are theirs, else the shared bytes in the best encoding the
+ * client takes, or 304 when it already has them. */
+static enum MHD_Result
+send_entry(struct app *app, struct rstate *st, struct MHD_Connection *c,
+    const struct cache_entry *e, int fresh)
+{
+	struct MHD_Response *r;
+	struct resp rs;
+	enum MHD_Result ret;
+	enum cache_enc enc = CACHE_IDENTITY;
+	size_t i;
+	int status = 200, handed = 0;
+
+	memset(&rs, 0, sizeof(rs));
+	buf_init(&rs.body, 0);
+	if (e->nslots && page_personal(app, &st->rq,
+	    e->v[CACHE_IDENTITY].data, e->v[CACHE_IDENTITY].len, e->slot,
+	    e->nslots, e->owner, &rs)) {
+		char *data;
+		size_t len;
+
+		data = buf_detach(&rs.body, &len);
+		r = MHD_create_response_from_buffer(len, data,
+		    MHD_RESPMEM_MUST_FREE);
+		if (r == NULL)
+			free(data);
+		st->src = MS_PERSONAL;
+		st->bytes = len;
+	} else {
+		const struct cache_variant *v;
+
+		enc = pc_choose(rq_header(&st->rq, "Accept-Encoding"), e);
+		v = &e->v[enc];
+		if (pc_etag_matches(rq_header(&st->rq, "If-None-Match"),
+		    v->etag)) {
+			status = 304;
+			st->src = MS_NOT_MODIFIED;
+			st->bytes = 0;
+			r = MHD_create_response_from_buffer(0, NULL,
+			    MHD_RESPMEM_PERSISTENT);
+		} else {
+			st->src = fresh ? MS_RENDER : MS_CACHE;
+			st->bytes = v->len;
+			/* No copy: MHD sends the cached bytes and lets go
+			 * of the entry when it is done with them. */
+			r = MHD_create_response_from_buffer_with_free_callback_cls(
+			    v->len, (void *)(uintptr_t)v->data, entry_free,
+			    (void *)(uintptr_t)e);
+			handed = r != NULL;
+		}
+		if (r != NULL) {
+			MHD_add_response_header(r, "ETag", v->etag);
+			if (enc == CACHE_GZIP)
+				MHD_add_response_header(r, "Content-Encoding",
+				    "gzip");
+			else if (enc == CACHE_BR)
+				MHD_add_response_header(r, "Content-Encoding",
+				    "br");
+		}
+	}
+	if (r == NULL) {
+		buf_free(&rs.body);
+		cache_release(app->cache, e);
+		return MHD_NO;
+	}
+	/* e stays valid until MHD_destroy_response below at least: the
+	 * response holds it when handed, we hold it otherwise. */
+	entry_headers(r, e, &st->a);
+	for (i = 0; i < rs.nheaders; i++)
+		MHD_add_response_header(r, rs.hname[i], rs.hval[i]);
+	st->status = status;
+	st->route = arena_strdup(&st->a, e->label); /* e may go first */
+	ret = MHD_queue_response(c, (unsigned)status, r);
+	if (!handed)
+		cache_release(app->cache, e);
+	MHD_destroy_response(r);
+	buf_free(&rs.body);
 	return ret;
 }
 
@@ -144,15 +266,60 @@ send_error(struct app *app, struct rstate *st, struct MHD_Connection *c,
 	return send_resp(st, c, &rs);
 }
 
+/*
+ * A GET or HEAD without a query string may be answered from the page
+ * cache, keyed by its path; on a miss the handler renders, and a page it
+ * marks shared goes into the cache and is answered from there. A page
+ * with slots is spliced per reader (page_personal) on every path,
+ * cached or not, so a reader sees the same thing with the cache off.
+ */
 static enum MHD_Result
 dispatch(struct app *app, struct rstate *st, struct MHD_Connection *c)
 {
+	const struct cache_entry *e = NULL;
 	struct resp rs;
+	uint64_t gen = 0;
+	int keyed;
 
+	keyed = app->cache && st->nargs == 0 &&
+	    (st->rq.method == M_GET || st->rq.method == M_HEAD);
+	if (keyed) {
+		pc_sync(app);
+		e = cache_get(app->cache, st->rq.path, (int64_t)time(NULL));
+		if (e)
+			return send_entry(app, st, c, e, 0);
+		gen = cache_generation(app->cache);
+	}
 	memset(&rs, 0, sizeof(rs));
 	buf_init(&rs.body, 0);
 	rs.status = 200;
 	routes_dispatch(app, &st->rq, &rs);
+	if (rs.shared && rs.status == 200) {
+		if (keyed && (e = pc_put(app, st->rq.path, &rs, gen)) != NULL) {
+			buf_free(&rs.body);
+			return send_entry(app, st, c, e, 1);
+		}
+		if (rs.nslots) {
+			struct resp pr;
+			size_t i;
+
+			memset(&pr, 0, sizeof(pr));
+			buf_init(&pr.body, 0);
+			for (i = 0; i < rs.nheaders; i++)
+				resp_header(&pr, rs.hname[i], rs.hval[i]);
+			if (page_personal(app, &st->rq, rs.body.data,
+			    rs.body.len, rs.slot, rs.nslots, rs.owner, &pr)) {
+				buf_free(&rs.body);
+				rs.body = pr.body;
+				st->src = MS_PERSONAL;
+			} else
+				buf_free(&pr.body);
+			/* the form timestamp cookie, and the page's own */
+			rs.nheaders = 0;
+			for (i = 0; i < pr.nheaders; i++)
+				resp_header(&rs, pr.hname[i], pr.hval[i]);
+		}
+	}
 	return send_resp(st, c, &rs);
 }
 
@@ -165,7 +332,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	struct rstate *st = *con_cls;
 
 	if (st == NULL) {
-		size_t qlen = 0;
+		size_t qlen[2] = { 0, 0 };
 		const char *cl;
 
 		if ((st = calloc(1, sizeof(*st))) == NULL)
@@ -195,8 +362,9 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 			st->rq.method = M_OTHER;
 
 		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_len,
-		    &qlen);
-		if (strlen(url) + qlen > LIM_URI_BYTES) {
+		    qlen);
+		st->nargs = qlen[1];
+		if (strlen(url) + qlen[0] > LIM_URI_BYTES) {
 			st->early_status = 414;
 			st->early_msg = "That address is too long.";
 		} else if (st->rq.method == M_OTHER) {
@@ -273,6 +441,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (double)(t1.tv_sec - st->t0.tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - st->t0.tv_nsec) / 1e6;
+	metrics_record(st->route, st->status, ms / 1e3, st->src);
 	log_info("%s %s %s %d %zu %.2fms%s", st->rq.ip,
 	    str_log_safe(&st->a, st->method_str),
 	    str_log_safe(&st->a, st->rq.path), st->status, st->bytes, ms,

@@ -153,7 +153,60 @@ static const char *const migrations[] = {
 	"CREATE INDEX comments_mine ON comments (commenter, post_id, created)"
 	"  WHERE status = 'pending';"
 	"CREATE INDEX posts_scheduled ON posts (published)"
-	"  WHERE status = 'publish';",
+	"  WHERE status = 'publish';"
+	/* The change log: which article's pages a committed write changed
+	 * (0: something every page may show). Written by triggers, so the
+	 * CLI's writes and a future admin's are logged alike; a server reads
+	 * it when data_version moves and drops exactly those pages. Kept
+	 * short by the prune trigger. */
+	"CREATE TABLE changes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  post_id INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TRIGGER changes_prune AFTER INSERT ON changes"
+	"  WHEN NEW.id % 1000 = 0 BEGIN"
+	"  DELETE FROM changes WHERE id <= NEW.id - 10000;"
+	"END;"
+	"CREATE TRIGGER changes_comment_ins AFTER INSERT ON comments"
+	"  WHEN NEW.status = 'approved' BEGIN"
+	"  INSERT INTO changes (post_id) VALUES (NEW.post_id);"
+	"END;"
+	"CREATE TRIGGER changes_comment_upd AFTER UPDATE ON comments BEGIN"
+	"  INSERT INTO changes (post_id) VALUES (NEW.post_id);"
+	"  INSERT INTO changes (post_id) SELECT OLD.post_id"
+	"    WHERE OLD.post_id IS NOT NEW.post_id;"
+	"END;"
+	"CREATE TRIGGER changes_comment_del AFTER DELETE ON comments BEGIN"
+	"  INSERT INTO changes (post_id) VALUES (OLD.post_id);"
+	"END;"
+	/* n_approved is kept by the comment triggers, which log already. */
+	"CREATE TRIGGER changes_post_ins AFTER INSERT ON posts BEGIN"
+	"  INSERT INTO changes (post_id) VALUES (0);"
+	"END;"
+	"CREATE TRIGGER changes_post_upd AFTER UPDATE OF slug, title, author_id,"
+	"  published, status, body_md, body_html, excerpt, image,"
+	"  image_caption ON posts BEGIN"
+	"  INSERT INTO changes (post_id) VALUES (0);"
+	"END;"
+	"CREATE TRIGGER changes_post_open AFTER UPDATE OF comments_open"
+	"  ON posts BEGIN"
+	"  INSERT INTO changes (post_id) VALUES (NEW.id);"
+	"END;"
+	"CREATE TRIGGER changes_post_del AFTER DELETE ON posts BEGIN"
+	"  INSERT INTO changes (post_id) VALUES (0);"
+	"END;"
+	"CREATE TRIGGER changes_cat_ins AFTER INSERT ON post_categories BEGIN"
+	"  INSERT INTO changes (post_id) VALUES (0);"
+	"END;"
+	"CREATE TRIGGER changes_cat_del AFTER DELETE ON post_categories BEGIN"
+	"  INSERT INTO changes (post_id) VALUES (0);"
+	"END;"
+	"CREATE TRIGGER changes_catname AFTER UPDATE ON categories BEGIN"
+	"  INSERT INTO changes (post_id) VALUES (0);"
+	"END;"
+	"CREATE TRIGGER changes_user AFTER UPDATE OF login, name ON users BEGIN"
+	"  INSERT INTO changes (post_id) VALUES (0);"
+	"END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -190,7 +243,6 @@ enum qid {
 	Q_COMMENT_LIST_STATUS,
 	Q_COMMENT_SET_STATUS,
 	Q_COMMENTER_KNOWN,
-	Q_DATA_VERSION,
 	Q_COMMENT_LIST_MINE,
 	Q_POST_NEXT_SCHEDULED,
 	Q__N
@@ -286,7 +338,6 @@ static const char *const qsql[Q__N] = {
 	/* status = 'approved' spelled out so the partial index applies. */
 	[Q_COMMENTER_KNOWN] = "SELECT 1 FROM comments WHERE status = 'approved'"
 	    " AND commenter = ?1 AND email = ?2 COLLATE NOCASE LIMIT 1",
-	[Q_DATA_VERSION] = "PRAGMA data_version",
 	[Q_COMMENT_LIST_MINE] = COMMENT_SELECT "WHERE status = 'pending'"
 	    " AND commenter = ?2 AND post_id = ?1 ORDER BY created, id",
 	[Q_POST_NEXT_SCHEDULED] = "SELECT min(published) FROM posts"
@@ -298,6 +349,12 @@ struct sstore {
 	sqlite3 *db;
 	pthread_mutex_t mu; /* whole operations: transactions and stmt[] */
 	sqlite3_stmt *stmt[Q__N];
+	/* A second, read-only connection for data_version and the change
+	 * log, opened on first use: asking "did anything change?" on every
+	 * request must not queue behind a writer's fsync on db. */
+	pthread_mutex_t rmu; /* rdb and its statements */
+	sqlite3 *rdb;
+	sqlite3_stmt *r_version, *r_changes, *r_last, *r_first;
 };
 
 static void sqlite_close(struct store *);
@@ -767,6 +824,11 @@ store_open_sqlite(const char *path, int create, struct store **out)
 		free(st);
 		return P_NOMEM;
 	}
+	if (pthread_mutex_init(&st->rmu, NULL) != 0) {
+		pthread_mutex_destroy(&st->mu);
+		free(st);
+		return P_NOMEM;
+	}
 	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
 	if (create)
 		flags |= SQLITE_OPEN_CREATE;
@@ -804,6 +866,13 @@ sqlite_close(struct store *base)
 		return;
 	for (i = 0; i < Q__N; i++)
 		sqlite3_finalize(st->stmt[i]);
+	sqlite3_finalize(st->r_version);
+	sqlite3_finalize(st->r_changes);
+	sqlite3_finalize(st->r_last);
+	sqlite3_finalize(st->r_first);
+	if (st->rdb)
+		sqlite3_close(st->rdb);
+	pthread_mutex_destroy(&st->rmu);
 	if (st->db && sqlite3_close(st->db) != SQLITE_OK)
 		log_warn("store: sqlite: close: %s", sqlite3_errmsg(st->db));
 	pthread_mutex_destroy(&st->mu);
@@ -1502,22 +1571,133 @@ out:
 	return e;
 }
 
+/* Opens rdb and its statements (rmu held). */
+static enum perr
+reader_open(struct sstore *st)
+{
+	const char *path = sqlite3_db_filename(st->db, "main");
+	int rc;
+
+	if (st->rdb)
+		return P_OK;
+	rc = sqlite3_open_v2(path, &st->rdb, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_FULLMUTEX, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_busy_timeout(st->rdb, BUSY_TIMEOUT_MS);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(st->rdb, "PRAGMA data_version", -1,
+		    &st->r_version, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(st->rdb, "SELECT id, post_id FROM"
+		    " changes WHERE id > ?1 ORDER BY id LIMIT ?2", -1,
+		    &st->r_changes, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(st->rdb, "SELECT coalesce(max(id), 0)"
+		    " FROM changes", -1, &st->r_last, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(st->rdb, "SELECT coalesce(min(id), 0)"
+		    " FROM changes", -1, &st->r_first, NULL);
+	if (rc != SQLITE_OK) {
+		log_warn("store: sqlite: read connection: %s",
+		    st->rdb ? sqlite3_errmsg(st->rdb) : sqlite3_errstr(rc));
+		sqlite3_finalize(st->r_version);
+		sqlite3_finalize(st->r_changes);
+		sqlite3_finalize(st->r_last);
+		sqlite3_finalize(st->r_first);
+		st->r_version = st->r_changes = st->r_last = st->r_first = NULL;
+		sqlite3_close(st->rdb);
+		st->rdb = NULL;
+		return P_IO;
+	}
+	return P_OK;
+}
+
+/* One integer from a statement on rdb (rmu held). */
+static enum perr
+reader_int(struct sstore *st, sqlite3_stmt *s, int64_t *v)
+{
+	int rc = sqlite3_step(s);
+	enum perr e = P_OK;
+
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(s, 0);
+	else {
+		log_warn("store: sqlite: %s: %s", sqlite3_sql(s),
+		    sqlite3_errmsg(st->rdb));
+		e = P_IO;
+	}
+	sqlite3_reset(s);
+	return e;
+}
+
 static enum perr
 sqlite_data_version(struct store *base, int64_t *v)
 {
 	struct sstore *st = sstore(base);
-	sqlite3_stmt *s = st->stmt[Q_DATA_VERSION];
 	enum perr e;
 
 	if (v == NULL)
 		return P_BADINPUT;
-	pthread_mutex_lock(&st->mu);
-	if ((e = step_row(st, s)) == P_OK) {
-		*v = sqlite3_column_int64(s, 0);
-		done(s);
-	} else if (e == P_NOTFOUND)
+	pthread_mutex_lock(&st->rmu);
+	if ((e = reader_open(st)) == P_OK)
+		e = reader_int(st, st->r_version, v);
+	pthread_mutex_unlock(&st->rmu);
+	return e;
+}
+
+static enum perr
+sqlite_changes_since(struct store *base, int64_t after, int64_t *ids,
+    size_t max, size_t *n, int64_t *last)
+{
+	struct sstore *st = sstore(base);
+	sqlite3_stmt *s;
+	int64_t first = 0, id = after;
+	enum perr e;
+	int rc;
+
+	if (n == NULL || last == NULL || (max > 0 && ids == NULL))
+		return P_BADINPUT;
+	*n = 0;
+	pthread_mutex_lock(&st->rmu);
+	if ((e = reader_open(st)) != P_OK)
+		goto out;
+	if (after < 0) {
+		e = reader_int(st, st->r_last, last);
+		goto out;
+	}
+	/* One read transaction: the oldest kept and the rows agree. */
+	if (sqlite3_exec(st->rdb, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
 		e = P_IO;
-	pthread_mutex_unlock(&st->mu);
+		goto out;
+	}
+	if ((e = reader_int(st, st->r_first, &first)) != P_OK)
+		goto end;
+	if (first > after + 1) {
+		e = P_CONFLICT; /* pruned past what the caller has seen */
+		(void)reader_int(st, st->r_last, last);
+		goto end;
+	}
+	s = st->r_changes;
+	sqlite3_bind_int64(s, 1, after);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max + 1);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == max) {
+			e = P_CONFLICT;
+			break;
+		}
+		id = sqlite3_column_int64(s, 0);
+		ids[(*n)++] = sqlite3_column_int64(s, 1);
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		e = P_IO;
+	sqlite3_reset(s);
+	*last = id;
+	if (e == P_CONFLICT)
+		(void)reader_int(st, st->r_last, last);
+end:
+	sqlite3_exec(st->rdb, "COMMIT", NULL, NULL, NULL);
+out:
+	pthread_mutex_unlock(&st->rmu);
 	return e;
 }
 
@@ -1610,4 +1790,5 @@ const struct store_ops store_sqlite_ops = {
 	.comment_list_mine = sqlite_comment_list_mine,
 	.post_next_scheduled = sqlite_post_next_scheduled,
 	.set_durable = sqlite_set_durable,
+	.changes_since = sqlite_changes_since,
 };

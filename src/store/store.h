@@ -130,10 +130,10 @@ struct store_ops {
 	 * this e-mail (case-insensitive). */
 	enum perr (*commenter_known)(struct store *st, const char *commenter,
 	    const char *email, int *known);
-	/* A number that changes whenever another connection or process has
-	 * committed a write since the last call on this store (the CLI
-	 * approving a comment while a server runs). Cheap enough to call on
-	 * every request; writes through this struct store do not change it. */
+	/* A number that changes whenever a write has been committed to the
+	 * store, by this process or another (the CLI approving a comment
+	 * while a server runs). Cheap enough for every request, and never
+	 * waits for a writer's commit to reach the disk. */
 	enum perr (*data_version)(struct store *st, int64_t *v);
 	/* Pending comments of one post written by commenter (the id in the
 	 * reader's signed cookie), ordered by (created, id). "" finds none. */
@@ -148,6 +148,14 @@ struct store_ops {
 	 * `parley bench-data` only; a crash may lose the last writes);
 	 * durable 1 (the default): P_OK means durable again. */
 	enum perr (*set_durable)(struct store *st, int durable);
+	/* What changed since change number after, for page caches: up to max
+	 * post ids into ids (0 = something every page may show: a post's
+	 * title, a category, an author), *last = the newest change number.
+	 * after < 0 just reads *last. P_CONFLICT if after is older than the
+	 * log keeps, or more than max changes are pending: drop everything.
+	 * Every write, by any process, is logged in its own transaction. */
+	enum perr (*changes_since)(struct store *st, int64_t after,
+	    int64_t *ids, size_t max, size_t *n, int64_t *last);
 };
 
 struct store {
@@ -181,5 +189,6 @@ extern const struct store_ops store_sqlite_ops;
 #define store_comment_list_mine(st, ...) ((st)->ops->comment_list_mine((st), __VA_ARGS__))
 #define store_post_next_scheduled(st, ...) ((st)->ops->post_next_scheduled((st), __VA_ARGS__))
 #define store_set_durable(st, ...) ((st)->ops->set_durable((st), __VA_ARGS__))
+#define store_changes_since(st, ...) ((st)->ops->changes_since((st), __VA_ARGS__))
 
 #endif

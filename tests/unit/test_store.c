@@ -1208,24 +1208,49 @@ test_threads_share_store(void **state)
 		    rows[i - 1].id < rows[i].id));
 }
 
-/* Another handle's commit changes data_version; our own does not. */
+/* Every commit moves data_version; the change log says which
+ * article's pages changed, whoever wrote. */
 static void
-test_data_version(void **state)
+test_data_version_and_changes(void **state)
 {
 	struct fx *f = *state;
 	struct store *other;
-	int64_t v0, v1, v2, post;
+	int64_t v0, v1, v2, post, c1, last0, last, ids[8];
+	size_t n;
 
 	post = post_ok(f, "dv", T0);
 	assert_int_equal(store_data_version(f->st, &v0), P_OK);
-	comment_ok(f, post, 0, T0 + 1, CS_APPROVED);
 	assert_int_equal(store_data_version(f->st, &v1), P_OK);
 	assert_int_equal(v0, v1);
+	assert_int_equal(store_changes_since(f->st, -1, NULL, 0, &n, &last0),
+	    P_OK);
+	/* A pending comment changes no shared page: not logged. */
+	c1 = comment_ok(f, post, 0, T0 + 1, CS_PENDING);
+	assert_int_equal(store_changes_since(f->st, last0, ids, 8, &n, &last),
+	    P_OK);
+	assert_int_equal(n, 0);
+	/* Approval from another process (the CLI). */
 	assert_int_equal(open_backend(f->path, 0, &other), P_OK);
-	assert_int_equal(store_meta_set(other, "k", "v"), P_OK);
+	assert_int_equal(store_comment_set_status(other, c1, CS_APPROVED),
+	    P_OK);
 	store_close(other);
 	assert_int_equal(store_data_version(f->st, &v2), P_OK);
 	assert_true(v2 != v1);
+	assert_int_equal(store_changes_since(f->st, last0, ids, 8, &n, &last),
+	    P_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], post);
+	assert_true(last > last0);
+	/* A new post concerns every page. */
+	post_ok(f, "dv2", T0);
+	assert_int_equal(store_changes_since(f->st, last, ids, 8, &n, &last0),
+	    P_OK);
+	assert_true(n >= 1);
+	assert_int_equal(ids[0], 0);
+	/* More than max pending: drop everything. */
+	assert_int_equal(store_changes_since(f->st, 0, ids, 1, &n, &last),
+	    P_CONFLICT);
+	assert_int_equal(last, last0);
 }
 
 static void
@@ -1325,7 +1350,7 @@ main(void)
 		T(test_odd_strings_round_trip),
 		T(test_two_handles),
 		T(test_threads_share_store),
-		T(test_data_version),
+		T(test_data_version_and_changes),
 		T(test_comment_list_mine),
 		T(test_post_next_scheduled),
 		T(test_set_durable),
