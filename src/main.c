@@ -13,6 +13,7 @@ static const struct {
 	{ "serve", cmd_serve, "serve SITE [--listen A:P]  serve the site over HTTP" },
 	{ "post", cmd_post, "post add|list SITE ...     add or list articles" },
 	{ "comment", cmd_comment, "comment list|approve|spam|trash SITE ...  moderate" },
+	{ "bench-data", cmd_bench_data, "bench-data SITE [--articles N] [--comments N]  generate a benchmark site" },
 };
 
 static void

@@ -14,6 +14,7 @@ int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_post(int argc, char **argv);
 int cmd_comment(int argc, char **argv);
+int cmd_bench_data(int argc, char **argv);
 
 /* True if argv[1..] asks for help. */
 int cli_wants_help(int argc, char **argv);
