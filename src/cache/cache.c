@@ -22,8 +22,15 @@ struct node {
 	const char *tag[CACHE_MAX_TAGS];
 };
 
+/* Generation of the last invalidation of each tag, by tag hash (a
+ * collision only makes a put more cautious). Lets a put be refused only
+ * when one of its own tags was invalidated while it rendered. */
+#define TAGGEN_SLOTS 4096
+
 struct cache {
 	pthread_mutex_t mu; /* everything below */
+	uint64_t taggen[TAGGEN_SLOTS];
+	uint64_t cleared; /* generation of the last cache_clear */
 	struct node **bucket;
 	size_t nbuckets; /* power of two */
 	size_t count;
@@ -296,12 +303,11 @@ cache_put(struct cache *c, const struct cache_put *p)
 	atomic_init(&n->refs, 2); /* the table's and the caller's */
 
 	pthread_mutex_lock(&c->mu);
-	if (p->generation != c->generation) {
-		c->st.stale_puts++;
-		pthread_mutex_unlock(&c->mu);
-		free(n);
-		return NULL;
-	}
+	if (p->generation < c->cleared)
+		goto stale;
+	for (i = 0; i < n->ntags; i++)
+		if (c->taggen[n->taghash[i] % TAGGEN_SLOTS] > p->generation)
+			goto stale;
 	if ((old = find(c, p->key, n->khash)) != NULL)
 		unlink_node(c, old);
 	while (c->tail && c->bytes + need > c->max_bytes) {
@@ -324,6 +330,11 @@ cache_put(struct cache *c, const struct cache_put *p)
 	c->st.inserts++;
 	pthread_mutex_unlock(&c->mu);
 	return &n->pub;
+stale:
+	c->st.stale_puts++;
+	pthread_mutex_unlock(&c->mu);
+	free(n);
+	return NULL;
 }
 
 static int
@@ -346,6 +357,7 @@ cache_invalidate(struct cache *c, const char *tag)
 
 	pthread_mutex_lock(&c->mu);
 	c->generation++;
+	c->taggen[h % TAGGEN_SLOTS] = c->generation;
 	for (n = c->head; n; n = next) {
 		next = n->next;
 		if (has_tag(n, h, tag)) {
@@ -363,6 +375,7 @@ cache_clear(struct cache *c)
 {
 	pthread_mutex_lock(&c->mu);
 	c->generation++;
+	c->cleared = c->generation;
 	c->st.invalidations += c->count;
 	while (c->head)
 		unlink_node(c, c->head);

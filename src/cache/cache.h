@@ -19,7 +19,8 @@
  *   tag before it returns. Each invalidation bumps a generation counter;
  *   a renderer reads cache_generation() before it reads the store and
  *   passes it to cache_put(), which stores nothing if any invalidation
- *   happened in between (the render may have read old data).
+ *   happened in between to one of its tags (the render may have read
+ *   old data), or a cache_clear().
  * - Thread-safe: one mutex guards the table, the LRU list and the
  *   counters; it is held for a lookup or an unlink, never while bytes
  *   are copied out or compressed. */
@@ -100,7 +101,7 @@ void cache_release(struct cache *c, const struct cache_entry *e);
 uint64_t cache_generation(struct cache *c);
 /* Copy p into a new entry, replacing one with the same key, and return it
  * held; NULL if nothing was stored (too large, too many tags or slots, or
- * p->generation is stale). */
+ * one of its tags was invalidated after p->generation). */
 const struct cache_entry *cache_put(struct cache *c,
     const struct cache_put *p);
 /* Drop every entry carrying tag; returns how many were dropped. */

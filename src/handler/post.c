@@ -158,9 +158,77 @@ struct tctx {
 	struct arena *a;
 	const struct post *p;
 	const char *purl;
+	const char *reply_base; /* purl + "?replytocom=" */
 	int max_depth;
 	int open;
+	/* Comments of a thread mostly share their day: format it once. */
+	int64_t day;
+	char human[48], iso_day[12]; /* "YYYY-MM-DDT" */
 };
+
+/* Decimal digits of v into p (v >= 0), returns the end. */
+static char *
+put_int(char *p, int64_t v)
+{
+	char tmp[24];
+	int n = 0;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	while (n > 0)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* "prefix" + number + "suffix" in the arena, without printf (this runs
+ * for every comment of every uncached page). */
+static const char *
+cat_int(struct arena *a, const char *prefix, int64_t v, const char *suffix)
+{
+	size_t pl = strlen(prefix), sl = strlen(suffix);
+	char *out = arena_alloc(a, pl + sl + 24), *p = out;
+
+	memcpy(p, prefix, pl);
+	p = put_int(p + pl, v < 0 ? 0 : v);
+	memcpy(p, suffix, sl + 1);
+	return out;
+}
+
+/* The comment's dates, as str_iso8601() and str_human_date() write them. */
+static void
+comment_dates(struct tctx *t, int64_t when, char iso[21], char **human)
+{
+	int64_t day = when >= 0 ? when / 86400 : -1, sec;
+
+	if (when < 0) {
+		str_iso8601(when, iso);
+		str_human_date(when, t->human, sizeof(t->human));
+		t->day = -1;
+		*human = t->human;
+		return;
+	}
+	if (day != t->day) {
+		str_human_date(when, t->human, sizeof(t->human));
+		str_iso8601(when, iso);
+		memcpy(t->iso_day, iso, 11);
+		t->iso_day[11] = '\0';
+		t->day = day;
+	}
+	sec = when % 86400;
+	memcpy(iso, t->iso_day, 11);
+	iso[11] = (char)('0' + sec / 36000);
+	iso[12] = (char)('0' + sec / 3600 % 10);
+	iso[13] = ':';
+	iso[14] = (char)('0' + sec % 3600 / 600);
+	iso[15] = (char)('0' + sec % 3600 / 60 % 10);
+	iso[16] = ':';
+	iso[17] = (char)('0' + sec % 60 / 10);
+	iso[18] = (char)('0' + sec % 10);
+	iso[19] = 'Z';
+	iso[20] = '\0';
+	*human = t->human;
+}
 
 static struct tval *
 nodes_to_list(struct tctx *t, const struct thread_node *n)
@@ -170,12 +238,11 @@ nodes_to_list(struct tctx *t, const struct thread_node *n)
 	for (; n; n = n->next) {
 		struct tval *o = tv_push(l);
 		const struct comment *c = n->c;
-		char iso[21], human[48];
+		char iso[21], *human;
 
 		tv_int(o, "id", c->id);
 		tv_int(o, "depth", n->depth);
-		tv_str(o, "permalink", arena_printf(t->a, "#comment-%lld",
-		    (long long)c->id));
+		tv_str(o, "permalink", cat_int(t->a, "#comment-", c->id, ""));
 		/* Every node sets every key: a missing one would be looked
 		 * up in the enclosing (parent comment's) scope. */
 		tv_bool(o, "removed", n->removed);
@@ -184,8 +251,7 @@ nodes_to_list(struct tctx *t, const struct thread_node *n)
 		    c->user_id == t->p->author_id);
 		tv_bool(o, "can_reply", 0);
 		tv_str(o, "reply_url", "");
-		str_iso8601(c->created, iso);
-		str_human_date(c->created, human, sizeof(human));
+		comment_dates(t, c->created, iso, &human);
 		tv_str(o, "date_iso", iso);
 		tv_str(o, "date_human", human);
 		if (n->removed) {
@@ -200,9 +266,8 @@ nodes_to_list(struct tctx *t, const struct thread_node *n)
 			tv_html(o, "body", (struct html_trusted){ c->body_html });
 			if (t->open && !n->pending && n->depth < t->max_depth) {
 				tv_bool(o, "can_reply", 1);
-				tv_str(o, "reply_url", arena_printf(t->a,
-				    "%s?replytocom=%lld#respond", t->purl,
-				    (long long)c->id));
+				tv_str(o, "reply_url", cat_int(t->a,
+				    t->reply_base, c->id, "#respond"));
 			}
 		}
 		tv_bool(o, "has_children", n->first != NULL);
@@ -238,20 +303,30 @@ enum { SLOT_MINE, SLOT_NAME, SLOT_EMAIL, SLOT_URL, NSLOTS };
 static int
 strip_slots(struct buf *b, size_t *slot, size_t want)
 {
-	size_t i, o = 0, k = 0;
+	char *p = b->data, *end = b->data + b->len, *o = b->data;
+	size_t k = 0;
 
-	for (i = 0; i < b->len; i++) {
-		if (b->data[i] == SLOT_MARK && k < want && i + 1 < b->len &&
-		    b->data[i + 1] == (char)('0' + k)) {
-			slot[k++] = o;
-			i++;
-			continue;
+	/* memchr finds the few markers; the bytes between move once. */
+	while (p && p < end) {
+		char *m = memchr(p, SLOT_MARK, (size_t)(end - p));
+		size_t n = (size_t)((m ? m : end) - p);
+
+		memmove(o, p, n);
+		o += n;
+		if (m == NULL)
+			break;
+		if (k < want && m + 1 < end && m[1] == (char)('0' + k)) {
+			slot[k++] = (size_t)(o - b->data);
+			p = m + 2;
+		} else {
+			*o++ = *m;
+			p = m + 1;
 		}
-		b->data[o++] = b->data[i];
 	}
-	b->len = o;
-	if (b->data)
-		b->data[o] = '\0';
+	if (b->data) {
+		b->len = (size_t)(o - b->data);
+		b->data[b->len] = '\0';
+	}
 	return k == want ? 0 : -1;
 }
 
@@ -291,6 +366,8 @@ article_render(struct app *app, struct req *rq, struct resp *rs,
 	t.a = rq->a;
 	t.p = p;
 	t.purl = url_post(rq->a, p);
+	t.reply_base = arena_printf(rq->a, "%s?replytocom=", t.purl);
+	t.day = -2;
 	t.max_depth = app->conf.thread_depth;
 	t.open = post_comments_open(app, p, now);
 	if (p->n_approved > 0)
@@ -430,7 +507,8 @@ page_personal(struct app *app, struct req *rq, const char *body, size_t len,
 		memset(&t, 0, sizeof(t));
 		t.a = rq->a;
 		t.p = &nobody;
-		t.purl = "";
+		t.purl = t.reply_base = "";
+		t.day = -2;
 		t.max_depth = app->conf.thread_depth;
 		tv_put(ctx, "comments", nodes_to_list(&t, nodes));
 		if (tmpl_render(app->tmpl, "mine", ctx, &pend) != P_OK) {

@@ -133,12 +133,21 @@ test_generation_guard(void **state)
 	struct cache_put p;
 	struct cache_stats st;
 
+	const char *tags[] = { "post:9", "site" };
+
 	memset(&p, 0, sizeof(p));
 	p.key = "/p/";
 	p.body = "old";
 	p.len = 3;
+	p.tags = tags;
+	p.ntags = 2;
 	p.generation = cache_generation(c);
-	/* A write lands while the page is being rendered. */
+	/* A write to another page does not matter... */
+	cache_invalidate(c, "post:10");
+	cache_release(c, cache_put(c, &p));
+	assert_true(present(c, "/p/"));
+	/* ...one to this page while it is being rendered does. */
+	p.generation = cache_generation(c);
 	cache_invalidate(c, "post:9");
 	assert_null(cache_put(c, &p));
 	assert_false(present(c, "/p/"));
