@@ -429,36 +429,16 @@ def main():
             log("%s: parley %.0f req/s, nginx %s" % (
                 name, med([x["rps"] for x in pr]),
                 "%.0f req/s" % med([x["rps"] for x in nr]) if nr else "–"))
-        # Posting: 32 posters on the busy article, one reader measuring.
-        st, hdr, body = get(pA, article)
-        m = re.search(r"parley_ts=([^;]+)", hdr.get("set-cookie", ""))
-        ts = m.group(1) if m else ""
-        script = post_script(tmp, busy["id"], ts)
-        before = json.loads(get(pA, "/api/v1/posts/%d" % busy["id"])[2])
-        post_runs, read_runs = [], []
-        for r in range(a.rounds):
-            reader = subprocess.Popen(
-                ["wrk", "-t1", "-c4", "-d%ds" % a.duration, "--latency",
-                 "http://127.0.0.1:%d%s" % (pA, article)],
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                text=True)
-            CHILDREN.append(reader)
-            post_runs.append(wrk(pA, "/comments", a.duration, 32,
-                                 script=script))
-            out = reader.communicate()[0]
-            lat = {mm.group(1): ms(mm.group(2), mm.group(3))
-                   for mm in WRK_LAT.finditer(out)}
-            rps = WRK_RPS.search(out)
-            read_runs.append({"rps": float(rps.group(1)) if rps else 0,
-                              "p50": lat.get("50"), "p99": lat.get("99")})
-        after = json.loads(get(pA, "/api/v1/posts/%d" % busy["id"])[2])
-        stored = after["comment_count"] - before["comment_count"]
-        acked = sum(int(x["rps"] * a.duration + 0.5) for x in post_runs)
+        # Posting: 32 posters on the busy article, 4 readers measuring.
+        posting = []
+        for approve in (False, True):
+            posting.append(post_bench(binary, site, tmp, a, busy, article,
+                                      approve))
         scale = run_scale(binary, tmp, a) if a.scale else None
         metrics = get(pA, "/metrics")[2].decode()
         facts = machine_facts(binary)
-        text = report(a, facts, results, post_runs, read_runs, stored,
-                      acked, busy, article, start_s, scale, metrics)
+        text = report(a, facts, results, posting, busy, article, start_s,
+                      scale, metrics)
         with open(a.out, "w") as f:
             f.write(text)
         print(text)
@@ -469,13 +449,51 @@ def main():
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def post_bench(binary, site, tmp, a, busy, article, approve):
+    """POST /comments from 32 connections for each round while 4 readers
+    fetch the same article. approve False: the site's default, a new
+    commenter's comment waits for moderation (the shared page does not
+    change); True: every comment is published at once, so every one
+    changes the page the readers read."""
+    conf = os.path.join(site, "parley.conf")
+    set_conf(conf, "comments", "first_time_approval",
+             "false" if approve else "true")
+    port = free_port()
+    p, _ = start_parley(binary, site, port, tmp,
+                        "post-%s" % ("approved" if approve else "held"))
+    st, hdr, body = get(port, article)
+    m = re.search(r"parley_ts=([^;]+)", hdr.get("set-cookie", ""))
+    script = post_script(tmp, busy["id"], m.group(1) if m else "")
+    before = json.loads(get(port, "/api/v1/posts/%d" % busy["id"])[2])
+    posts, reads = [], []
+    for r in range(a.rounds):
+        reader = subprocess.Popen(
+            ["wrk", "-t1", "-c4", "-d%ds" % a.duration, "--latency",
+             "http://127.0.0.1:%d%s" % (port, article)],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        CHILDREN.append(reader)
+        posts.append(wrk(port, "/comments", a.duration, 32, script=script))
+        out = reader.communicate()[0]
+        lat = {mm.group(1): ms(mm.group(2), mm.group(3))
+               for mm in WRK_LAT.finditer(out)}
+        rps = WRK_RPS.search(out)
+        reads.append({"rps": float(rps.group(1)) if rps else 0,
+                      "p50": lat.get("50"), "p99": lat.get("99")})
+    after = json.loads(get(port, "/api/v1/posts/%d" % busy["id"])[2])
+    stop(p)
+    return {"approve": approve, "posts": posts, "reads": reads,
+            "shown": after["comment_count"] - before["comment_count"],
+            "acked": sum(int(x["rps"] * a.duration + 0.5) for x in posts),
+            "thread": after["comment_count"]}
+
+
 def metric_value(text, name):
     m = re.search(r"(?m)^%s (\d+)" % re.escape(name), text)
     return int(m.group(1)) if m else 0
 
 
-def report(a, facts, results, post_runs, read_runs, stored, acked, busy,
-           article, start_s, scale, metrics):
+def report(a, facts, results, posting, busy, article, start_s, scale,
+           metrics):
     L = []
     L.append("# Parley benchmark results\n")
     L.append("Made by `make bench` (`python3 bench/bench.py%s`) on %s.\n" % (
@@ -514,21 +532,28 @@ def report(a, facts, results, post_runs, read_runs, stored, acked, busy,
                  % (name, size, prps, "%.0f" % nrps if nrps else "–", ratio,
                     fmt_ms(pp50), fmt_ms(np50), fmt_ms(pp99), fmt_ms(np99),
                     pratio, " %d non-2xx!" % bad if bad else ""))
-    prps = med([x["rps"] for x in post_runs])
-    L.append("| POST /comments, 32 posters | 303 | %.0f comments/s | n/a | "
-             "| %s | | %s | | |" % (prps, fmt_ms(med([x["p50"] for x in
-                                                      post_runs])),
-                                    fmt_ms(med([x["p99"] for x in
-                                                post_runs]))))
-    L.append("| … the article read meanwhile (4 readers) | | %.0f | | | %s "
-             "| | %s | | |" % (med([x["rps"] for x in read_runs]),
-                               fmt_ms(med([x["p50"] for x in read_runs])),
-                               fmt_ms(med([x["p99"] for x in read_runs]))))
+    for pb in posting:
+        what = ("published at once" if pb["approve"] else
+                "held for moderation")
+        L.append("| POST /comments, 32 posters, %s | 303 | %.0f comments/s "
+                 "| n/a | | %s | | %s | | |" % (
+                     what, med([x["rps"] for x in pb["posts"]]),
+                     fmt_ms(med([x["p50"] for x in pb["posts"]])),
+                     fmt_ms(med([x["p99"] for x in pb["posts"]]))))
+        L.append("| … the same article read meanwhile (4 readers) | | %.0f "
+                 "| | | %s | | %s | | |" % (
+                     med([x["rps"] for x in pb["reads"]]),
+                     fmt_ms(med([x["p50"] for x in pb["reads"]])),
+                     fmt_ms(med([x["p99"] for x in pb["reads"]]))))
     L.append("")
-    L.append("Comments acknowledged (303) ≈ %d, stored and shown on the "
-             "article: %d. Each was committed with SQLite "
-             "`synchronous=FULL` in WAL mode before its 303.\n" % (
-                 acked, stored))
+    for pb in posting:
+        L.append("Posting, %s: ≈ %d comments acknowledged (303), each "
+                 "after its transaction committed with SQLite "
+                 "`synchronous=FULL` (WAL); %d of them are shown on the "
+                 "article; the thread ended with %d approved comments.\n" % (
+                     "published at once" if pb["approve"] else
+                     "held for moderation", pb["acked"], pb["shown"],
+                     pb["thread"]))
     L.append("Cache counters at the end: hits %d, misses %d, inserts %d, "
              "invalidations %d, stale renders not stored %d.\n" % (
                  metric_value(metrics, "parley_cache_hits_total"),

@@ -68,12 +68,10 @@ cmd_serve(int argc, char **argv)
 	}
 	if (cache_mb > 0)
 		app.cache = cache_new((size_t)cache_mb * 1024 * 1024);
-	/* One descriptor per connection: take what the system allows, up
-	 * to what LIM_CONNECTIONS needs. */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
-	    rl.rlim_cur < (rlim_t)LIM_CONNECTIONS + 64) {
-		rl.rlim_cur = rl.rlim_max < (rlim_t)LIM_CONNECTIONS + 64 ?
-		    rl.rlim_max : (rlim_t)LIM_CONNECTIONS + 64;
+	/* One descriptor per connection and one per large cached page
+	 * (its memory file): take what the system allows. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	rc = http_serve(&app, listen ? listen : app.conf.listen) == P_OK ? 0 : 1;

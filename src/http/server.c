@@ -42,6 +42,9 @@ struct rstate {
 
 static atomic_int inflight;
 
+/* Default worker threads per core (threads = 0 in parley.conf). */
+#define HTTP_THREADS_PER_CORE 2
+
 static const char *
 get_value(const struct req *rq, enum MHD_ValueKind kind, const char *name)
 {
@@ -214,12 +217,24 @@ send_entry(struct app *app, struct rstate *st, struct MHD_Connection *c,
 		} else {
 			st->src = fresh ? MS_RENDER : MS_CACHE;
 			st->bytes = v->len;
-			/* No copy: MHD sends the cached bytes and lets go
-			 * of the entry when it is done with them. */
-			r = MHD_create_response_from_buffer_with_free_callback_cls(
-			    v->len, (void *)(uintptr_t)v->data, entry_free,
-			    (void *)(uintptr_t)e);
-			handed = r != NULL;
+			int fd = e->fd >= 0 && v->len > 0 ?
+			    dup(e->fd) : -1;
+
+			if (fd >= 0) {
+				/* sendfile from the page's memory file, as
+				 * nginx does from disk; MHD closes the dup. */
+				r = MHD_create_response_from_fd_at_offset64(
+				    v->len, fd, v->off);
+				if (r == NULL)
+					close(fd);
+			} else {
+				/* No copy: MHD sends the cached bytes and
+				 * lets go of the entry when done with them. */
+				r = MHD_create_response_from_buffer_with_free_callback_cls(
+				    v->len, (void *)(uintptr_t)v->data,
+				    entry_free, (void *)(uintptr_t)e);
+				handed = r != NULL;
+			}
 		}
 		if (r != NULL) {
 			MHD_add_response_header(r, "ETag", v->etag);
@@ -516,8 +531,11 @@ http_serve(struct app *app, const char *listen)
 	signal(SIGPIPE, SIG_IGN);
 
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	/* A handler blocks while its comment's commit reaches the disk; a
+	 * thread blocked there serves nobody, so by default there are a few
+	 * per core (group commit makes one fsync serve them all). */
 	threads = app->conf.threads > 0 ? app->conf.threads :
-	    (ncpu > 0 ? (int)ncpu : 1);
+	    HTTP_THREADS_PER_CORE * (ncpu > 0 ? (int)ncpu : 1);
 	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
 	    MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, app,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,

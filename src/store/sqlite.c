@@ -250,6 +250,9 @@ enum qid {
 	Q_CHANGES_SINCE,
 	Q_CHANGES_FIRST,
 	Q_CHANGES_LAST,
+	Q_SAVEPOINT,
+	Q_RELEASE,
+	Q_ROLLBACK_TO,
 	Q__N
 };
 
@@ -352,6 +355,9 @@ static const char *const qsql[Q__N] = {
 	    " ORDER BY id LIMIT ?2",
 	[Q_CHANGES_FIRST] = "SELECT coalesce(min(id), 0) FROM changes",
 	[Q_CHANGES_LAST] = "SELECT coalesce(max(id), 0) FROM changes",
+	[Q_SAVEPOINT] = "SAVEPOINT one",
+	[Q_RELEASE] = "RELEASE one",
+	[Q_ROLLBACK_TO] = "ROLLBACK TO one",
 };
 
 struct sstore {
@@ -364,6 +370,11 @@ struct sstore {
 	 * a "did anything change?" never queues behind a writer's commit
 	 * waiting for the disk. NULL in the reader itself. */
 	struct sstore *reader;
+	/* Group commit of comments (see sqlite_comment_add). */
+	pthread_mutex_t gc_mu;
+	pthread_cond_t gc_cond;
+	struct gc_item *gc_queue;
+	int gc_busy;
 };
 
 /* The connection reads use. */
@@ -839,6 +850,8 @@ open_conn(const char *path, int create, int readonly, struct sstore **out)
 		free(st);
 		return P_NOMEM;
 	}
+	pthread_mutex_init(&st->gc_mu, NULL);
+	pthread_cond_init(&st->gc_cond, NULL);
 
 	/* NOMUTEX: st->mu already serialises every use of the connection;
 	 * SQLite's own per-call mutex was 8% of an uncached page. */
@@ -917,6 +930,8 @@ sqlite_close(struct store *base)
 	if (st->db && sqlite3_close(st->db) != SQLITE_OK)
 		log_warn("store: sqlite: close: %s", sqlite3_errmsg(st->db));
 	pthread_mutex_destroy(&st->mu);
+	pthread_mutex_destroy(&st->gc_mu);
+	pthread_cond_destroy(&st->gc_cond);
 	free(st);
 }
 
@@ -1390,12 +1405,11 @@ out:
  * exist or belongs to another post, or the status is not one of enum
  * cstatus. NULL strings are stored as "". Returns after COMMIT.
  */
+/* One comment inside the open write transaction (mu held). */
 static enum perr
-sqlite_comment_add(struct store *base, const struct comment *c, int64_t *id)
+add_one(struct sstore *st, const struct comment *c, int64_t *id)
 {
-	struct sstore *st = sstore(base);
 	sqlite3_stmt *s;
-	int64_t comment_id;
 	enum perr e;
 	int rc = SQLITE_OK;
 
@@ -1403,37 +1417,26 @@ sqlite_comment_add(struct store *base, const struct comment *c, int64_t *id)
 	    c->user_id < 0 || !status_ok(c->status))
 		return P_BADINPUT;
 
-	pthread_mutex_lock(&st->mu);
-	if ((e = tx_begin(st, 1)) != P_OK)
-		goto out;
-
 	s = st->stmt[Q_POST_EXISTS];
 	bind_int(s, 1, c->post_id, &rc);
-	if (rc != SQLITE_OK) {
-		e = bind_fail(st, s, rc);
-		goto out;
-	}
+	if (rc != SQLITE_OK)
+		return bind_fail(st, s, rc);
 	if ((e = step_row(st, s)) != P_OK)
-		goto out;
+		return e;
 	done(s);
 
 	if (c->parent_id != 0) {
 		s = st->stmt[Q_COMMENT_POST_OF];
 		bind_int(s, 1, c->parent_id, &rc);
-		if (rc != SQLITE_OK) {
-			e = bind_fail(st, s, rc);
-			goto out;
-		}
-		if ((e = step_row(st, s)) != P_OK) {
-			if (e == P_NOTFOUND)
-				e = P_BADINPUT;
-			goto out;
-		}
+		if (rc != SQLITE_OK)
+			return bind_fail(st, s, rc);
+		if ((e = step_row(st, s)) != P_OK)
+			return e == P_NOTFOUND ? P_BADINPUT : e;
 		if (sqlite3_column_int64(s, 0) != c->post_id)
 			e = P_BADINPUT;
 		done(s);
 		if (e != P_OK)
-			goto out;
+			return e;
 	}
 
 	s = st->stmt[Q_COMMENT_INSERT];
@@ -1452,18 +1455,95 @@ sqlite_comment_add(struct store *base, const struct comment *c, int64_t *id)
 	bind_text(s, 13, c->held_reason, &rc);
 	/* n_approved is updated by trigger inside this transaction. */
 	e = rc == SQLITE_OK ? run(st, s) : bind_fail(st, s, rc);
-	if (e != P_OK)
-		goto out;
-	comment_id = sqlite3_last_insert_rowid(st->db);
-	if ((e = tx_commit(st)) != P_OK)
-		goto out;
-	if (id)
-		*id = comment_id;
-out:
-	if (e != P_OK)
-		tx_abort(st);
-	pthread_mutex_unlock(&st->mu);
+	if (e == P_OK)
+		*id = sqlite3_last_insert_rowid(st->db);
 	return e;
+}
+
+/*
+ * Group commit. Concurrent comment_add calls queue up; the first caller
+ * to find no batch in progress becomes its leader: it writes every queued
+ * comment in one transaction (each under its own savepoint, so one bad
+ * comment fails alone) and commits once, so one fsync makes a whole batch
+ * durable. Every caller returns only after the commit that holds its
+ * comment, so P_OK still means durable.
+ */
+struct gc_item {
+	const struct comment *c;
+	int64_t id;
+	enum perr e;
+	int done;
+	struct gc_item *next;
+};
+
+static void
+gc_write(struct sstore *st, struct gc_item *batch)
+{
+	struct gc_item *w;
+	enum perr e;
+
+	pthread_mutex_lock(&st->mu);
+	if ((e = tx_begin(st, 1)) == P_OK) {
+		for (w = batch; w; w = w->next) {
+			if ((w->e = run(st, st->stmt[Q_SAVEPOINT])) != P_OK)
+				continue;
+			w->e = add_one(st, w->c, &w->id);
+			if (w->e != P_OK)
+				(void)run(st, st->stmt[Q_ROLLBACK_TO]);
+			(void)run(st, st->stmt[Q_RELEASE]);
+		}
+		e = tx_commit(st);
+	}
+	if (e != P_OK) {
+		tx_abort(st);
+		for (w = batch; w; w = w->next)
+			if (w->e == P_OK)
+				w->e = e;
+	}
+	pthread_mutex_unlock(&st->mu);
+}
+
+/*
+ * P_NOTFOUND if the post does not exist; P_BADINPUT if the parent does not
+ * exist or belongs to another post, or the status is not one of enum
+ * cstatus. NULL strings are stored as "". Returns after COMMIT.
+ */
+static enum perr
+sqlite_comment_add(struct store *base, const struct comment *c, int64_t *id)
+{
+	struct sstore *st = sstore(base);
+	struct gc_item me, **tail;
+
+	memset(&me, 0, sizeof(me));
+	me.c = c;
+	pthread_mutex_lock(&st->gc_mu);
+	for (tail = &st->gc_queue; *tail; tail = &(*tail)->next)
+		;
+	*tail = &me;
+	while (!me.done) {
+		struct gc_item *batch, *w, *next;
+
+		if (st->gc_busy) {
+			pthread_cond_wait(&st->gc_cond, &st->gc_mu);
+			continue;
+		}
+		st->gc_busy = 1;
+		batch = st->gc_queue;
+		st->gc_queue = NULL;
+		pthread_mutex_unlock(&st->gc_mu);
+		gc_write(st, batch);
+		pthread_mutex_lock(&st->gc_mu);
+		for (w = batch; w; w = next) {
+			next = w->next;
+			w->done = 1;
+		}
+		st->gc_busy = 0;
+		pthread_cond_broadcast(&st->gc_cond);
+	}
+	pthread_mutex_unlock(&st->gc_mu);
+	if (me.e == P_OK && id)
+		*id = me.id;
+	return me.e;
 }
 
 static enum perr

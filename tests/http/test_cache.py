@@ -311,7 +311,14 @@ def test_metrics_parse_and_count(srv):
     n0 = metric(m, "parley_http_requests_total", route="article",
                 code="2xx")
     srv.get(srv.path)
-    m = metrics(srv)
+    # A request is counted when it completes, just after its last byte
+    # left: give the server thread that moment.
+    for i in range(40):
+        m = metrics(srv)
+        if metric(m, "parley_http_requests_total", route="article",
+                  code="2xx") >= n0 + 1:
+            break
+        time.sleep(0.05)
     check(metric(m, "parley_http_requests_total", route="article",
                  code="2xx") == n0 + 1, "article requests not counted")
     # Histogram buckets are cumulative and end at _count.
