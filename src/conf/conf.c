@@ -180,7 +180,7 @@ conf_render(const struct conf *c)
 	    "\n[server]\n"
 	    "; Address and port `parley serve` listens on (--listen overrides).\n"
 	    "listen = %s\n"
-	    "; Worker threads; 0 = two per CPU core.\n"
+	    "; Worker threads; 0 = one per CPU core.\n"
 	    "threads = %d\n"
 	    "\n[comments]\n"
 	    "; Deepest reply level shown (1-10). Deeper replies attach at this level.\n"

@@ -17,7 +17,7 @@ struct conf {
 	char *language;
 	/* [server] */
 	char *listen; /* "127.0.0.1:8080" */
-	int threads;  /* 0 = two per core (http/server.c) */
+	int threads;  /* 0 = one per core */
 	/* [comments] */
 	int thread_depth;        /* LIM_DEPTH_MIN..LIM_DEPTH_MAX */
 	int close_after_days;    /* 0 = never */

@@ -38,12 +38,72 @@ struct rstate {
 	size_t nargs;           /* query arguments */
 	const char *route;      /* label for /metrics */
 	enum metrics_source src;
+	/* A comment post runs on a writer thread (see offload()). */
+	struct app *app;
+	struct MHD_Connection *conn;
+	struct resp done;
+	int ready;
 };
 
 static atomic_int inflight;
 
+/*
+ * Comment posts wait for their commit to reach the disk. On an MHD worker
+ * thread that wait would stall every other connection the thread serves
+ * (readers of the cached article included), so a post is handed to a
+ * writer thread: the connection is suspended, the writer runs the handler
+ * (the group commit lets concurrent posts share one fsync), stores the
+ * answer and resumes the connection; MHD then calls on_request again and
+ * the answer is queued there. At most WRITERS run at once; past that a
+ * post runs inline, as before.
+ */
+#define WRITERS 64
+static atomic_int writers;
+
+static void *
+writer_main(void *arg)
+{
+	struct rstate *st = arg;
+
+	memset(&st->done, 0, sizeof(st->done));
+	buf_init(&st->done.body, 0);
+	st->done.status = 200;
+	routes_dispatch(st->app, &st->rq, &st->done);
+	st->ready = 1;
+	atomic_fetch_sub(&writers, 1);
+	MHD_resume_connection(st->conn);
+	return NULL;
+}
+
+/* 1 if the request went to a writer thread (connection suspended). */
+static int
+offload(struct app *app, struct rstate *st, struct MHD_Connection *c)
+{
+	pthread_attr_t at;
+	pthread_t t;
+	int ok;
+
+	if (atomic_fetch_add(&writers, 1) >= WRITERS) {
+		atomic_fetch_sub(&writers, 1);
+		return 0;
+	}
+	st->app = app;
+	st->conn = c;
+	MHD_suspend_connection(c);
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&at, 256 * 1024);
+	ok = pthread_create(&t, &at, writer_main, st) == 0;
+	pthread_attr_destroy(&at);
+	if (!ok) {
+		atomic_fetch_sub(&writers, 1);
+		MHD_resume_connection(c);
+	}
+	return ok;
+}
+
 /* Default worker threads per core (threads = 0 in parley.conf). */
-#define HTTP_THREADS_PER_CORE 2
+#define HTTP_THREADS_PER_CORE 1
 
 static const char *
 get_value(const struct req *rq, enum MHD_ValueKind kind, const char *name)
@@ -410,6 +470,10 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (st->status != 0)
 		return MHD_YES; /* already answered */
+	if (st->ready) {
+		st->ready = 0;
+		return send_resp(st, c, &st->done);
+	}
 	if (st->early_status) {
 		if (st->early_status == 405 && st->rq.method == M_OTHER) {
 			/* fall through to routing: it knows each page's Allow */
@@ -440,6 +504,9 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 			return send_error(app, st, c, 400,
 			    "The form could not be read.");
 	}
+	if (st->rq.method == M_POST && !strcmp(st->rq.path, "/comments") &&
+	    offload(app, st, c))
+		return MHD_YES;
 	return dispatch(app, st, c);
 }
 
@@ -531,12 +598,12 @@ http_serve(struct app *app, const char *listen)
 	signal(SIGPIPE, SIG_IGN);
 
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	/* A handler blocks while its comment's commit reaches the disk; a
-	 * thread blocked there serves nobody, so by default there are a few
-	 * per core (group commit makes one fsync serve them all). */
+	/* Handlers that wait for the disk run on writer threads (offload),
+	 * so one worker per core keeps the cores busy. */
 	threads = app->conf.threads > 0 ? app->conf.threads :
 	    HTTP_THREADS_PER_CORE * (ncpu > 0 ? (int)ncpu : 1);
 	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
+	    MHD_ALLOW_SUSPEND_RESUME |
 	    MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, app,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
