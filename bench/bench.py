@@ -567,6 +567,12 @@ def report(a, facts, results, posting, busy, article, start_s, scale,
              start_s)
     if scale:
         L.append(scale)
+    # The hand-written reading of the figures (targets, where the time
+    # goes, with a profile) follows the measured part.
+    notes = os.path.join(ROOT, "bench", "ANALYSIS.md")
+    if not a.quick and os.path.exists(notes):
+        with open(notes) as f:
+            L.append(f.read())
     return "\n".join(L) + "\n"
 
 
