@@ -14,6 +14,7 @@ static const struct {
 	{ "post", cmd_post, "post add|list SITE ...     add or list articles" },
 	{ "comment", cmd_comment, "comment list|approve|spam|trash SITE ...  moderate" },
 	{ "user", cmd_user, "user add|passwd|role|list|del SITE ...  accounts" },
+	{ "bench-data", cmd_bench_data, "bench-data SITE [--articles N] [--comments N]  generate a benchmark site" },
 };
 
 static void
