@@ -1,5 +1,5 @@
 # Parley: plain make + pkg-config. `make` builds build/parley.
-# make check | make demo | make sanitize | make fuzz | make clean
+# make check | make demo | make bench | make sanitize | make fuzz | make clean
 
 PKGS     := libmicrohttpd sqlite3 md4c inih libsodium zlib libbrotlienc expat gumbo
 CC       ?= cc
@@ -18,7 +18,7 @@ UNIT     := $(sort $(wildcard tests/unit/test_*.c))
 OBJ      := $(SRC:%.c=build/obj/%.o) build/obj/embed_data.o
 SOBJ     := $(SRC:%.c=build/san/%.o) build/san/embed_data.o
 
-.PHONY: all deps check demo sanitize unit clean fuzz format
+.PHONY: all deps check demo bench sanitize unit clean fuzz format
 all: build/parley
 
 deps:
@@ -87,6 +87,12 @@ fuzz: $(FUZZ_BIN)
 check: deps
 	$(MAKE) all unit sanitize
 	sh tests/run
+
+# Parley against nginx serving the same bytes; writes bench/RESULTS.md.
+# Installs nginx itself if missing. BENCH_ARGS=--scale adds the scale run.
+bench: deps
+	$(MAKE) all
+	/usr/bin/python3 bench/bench.py $(BENCH_ARGS)
 
 demo: deps
 	$(MAKE) all

@@ -3,7 +3,7 @@
 set -e
 PKGS="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libmd4c-dev
 libinih-dev libsodium-dev libcmocka-dev libexpat1-dev libgumbo-dev tidy curl
-python3 sqlite3 time zlib1g-dev libbrotli-dev brotli python3-feedparser"
+python3 sqlite3 time zlib1g-dev libbrotli-dev brotli python3-feedparser wrk"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -16,6 +16,7 @@ static const struct {
 	{ "user", cmd_user, "user add|passwd|role|list|del SITE ...  accounts" },
 	{ "import", cmd_import, "import SITE FILE.xml [--json]  import a WordPress export" },
 	{ "export", cmd_export, "export SITE > FILE.xml    export as WordPress XML (WXR)" },
+	{ "bench-data", cmd_bench_data, "bench-data SITE [--articles N] [--comments N]  generate a benchmark site" },
 };
 
 static void

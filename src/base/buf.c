@@ -126,3 +126,9 @@ buf_detach(struct buf *b, size_t *len)
 	b->len = b->cap = 0;
 	return p;
 }
+
+enum perr
+buf_reserve(struct buf *b, size_t n)
+{
+	return grow(b, n);
+}

@@ -27,6 +27,9 @@ enum perr buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 enum perr buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+/* Make room for n more bytes without appending (one allocation instead
+ * of a doubling series when the size is known roughly in advance). */
+enum perr buf_reserve(struct buf *b, size_t n);
 /* Hand the bytes to the caller (caller frees with free()); b is reset. */
 char *buf_detach(struct buf *b, size_t *len);
 

@@ -18,8 +18,17 @@
  * any of it is buffered beyond this. */
 #define LIM_BODY_BYTES (64 * 1024)
 
-/* Simultaneous connections. Bounds memory and file descriptors. */
-#define LIM_CONNECTIONS 1024
+/* Simultaneous connections. Bounds memory and file descriptors: each
+ * connection, idle or not, keeps MHD's per-connection pool resident
+ * (LIM_HEADER_BYTES; MHD zeroes it for every request), so 10,000 idle
+ * keep-alive readers take ~650 MB (bench/RESULTS.md). parley serve
+ * raises its descriptor limit to match. */
+#define LIM_CONNECTIONS 16384
+
+/* Default size bound of the page cache (`parley serve --cache-mb`). A
+ * 35-comment article is ~60 KB with its two compressed copies; 64 MB
+ * holds the hot pages of any site with room to spare. */
+#define LIM_CACHE_MB_DEFAULT 64
 
 /* Seconds an idle or slow connection may stay open (slowloris). */
 #define LIM_CONN_TIMEOUT_S 30

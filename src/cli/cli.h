@@ -17,6 +17,7 @@ int cmd_comment(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_bench_data(int argc, char **argv);
 
 /* True if argv[1..] asks for help. */
 int cli_wants_help(int argc, char **argv);

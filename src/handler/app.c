@@ -132,6 +132,11 @@ app_settings_refresh(struct app *app)
 	/* The store's clock moved when the values were saved; this process
 	 * shows them only from now (another node up to a second later). */
 	atomic_store(&app->conf_since, (int64_t)time(NULL));
+	/* Every cached page was made with the old values. Under the write
+	 * lock no render is in flight; the clear's generation bump refuses
+	 * any put of a render that began before it. */
+	if (app->cache)
+		cache_clear(app->cache);
 	pthread_rwlock_unlock(&app->conf_lock);
 	conf_free(&old);
 	log_info("settings reloaded (version %s)", app->settings_version);
@@ -234,6 +239,7 @@ app_close(struct app *app)
 	ratelimit_free(app->rl);
 	throttle_free(app->login_acct);
 	throttle_free(app->login_ip);
+	cache_free(app->cache);
 	conf_free(&app->conf);
 	if (app->login_acct || app->login_ip || app->site_dir) {
 		pthread_rwlock_destroy(&app->conf_lock);
@@ -252,6 +258,31 @@ resp_header(struct resp *rs, const char *name, const char *value)
 	rs->hname[rs->nheaders] = name;
 	rs->hval[rs->nheaders] = value;
 	rs->nheaders++;
+}
+
+void
+resp_tag(struct resp *rs, const char *tag)
+{
+	if (rs->ntags == RESP_MAX_TAGS) {
+		/* Unshared rather than cached without a dependency. */
+		log_warn("cache tag %s: too many; page not shared", tag);
+		rs->shared = 0;
+		return;
+	}
+	rs->tags[rs->ntags++] = tag;
+}
+
+void
+resp_expires(struct resp *rs, int64_t t)
+{
+	if (t > 0 && (rs->expires == 0 || t < rs->expires))
+		rs->expires = t;
+}
+
+const char *
+tag_post(struct arena *a, int64_t post_id)
+{
+	return arena_printf(a, "post:%lld", (long long)post_id);
 }
 
 void
@@ -289,6 +320,10 @@ h_error(struct app *app, struct req *rq, struct resp *rs, int status,
 	buf_reset(&rs->body);
 	rs->nheaders = 0;
 	rs->status = status;
+	/* An error page is nobody's to cache. */
+	rs->shared = 0;
+	rs->ntags = 0;
+	rs->nslots = 0;
 	if (strncmp(rq->path ? rq->path : "", "/api/", 5) == 0) {
 		rs->content_type = "application/json";
 		buf_printf(&rs->body, "{\"status\":%d,\"error\":", status);

@@ -13,6 +13,7 @@
 
 #include "../base/arena.h"
 #include "../base/buf.h"
+#include "../cache/cache.h"
 #include "../conf/conf.h"
 #include "../render/tmpl.h"
 #include "../spam/spam.h"
@@ -42,6 +43,7 @@ struct app {
 	/* Unix second the conf in force was swapped in (settings page):
 	 * pages made with it are no older than that. */
 	_Atomic int64_t conf_since;
+	struct cache *cache;      /* shared pages; NULL = caching off */
 };
 
 enum req_method { M_GET, M_HEAD, M_POST, M_OTHER };
@@ -80,6 +82,8 @@ struct req_file {
 };
 
 #define RESP_MAX_HEADERS 12
+#define RESP_MAX_TAGS CACHE_MAX_TAGS
+#define RESP_MAX_SLOTS CACHE_MAX_SLOTS
 
 struct resp {
 	int status;
@@ -93,20 +97,42 @@ struct resp {
 	 * itself. last_modified: unix seconds of the newest change the body
 	 * shows; 0 = app_last_modified(); -1 = send none. */
 	int64_t last_modified;
-	/* Bytes of body that differ on every render without changing what
-	 * it means (the comment form's signed timestamp). Left out of the
-	 * validator, which is then weak (W/"..."). NULL if none. */
-	const char *volatile_part;
 	/* A strong validator the handler already has for these bytes
 	 * (media: their SHA-256), quotes included, so http/ need not hash
 	 * a large body. NULL = http/ hashes the body. Conditions are still
 	 * evaluated by http/, never by the handler. */
 	const char *etag;
+	/* A page that is the same for every reader sets shared and names
+	 * what it shows in tags ("post:12", "front", "cat:SLUG",
+	 * "author:LOGIN", "site"), so that http/ may keep it in the page
+	 * cache and a write can drop exactly the pages that show what it
+	 * changed. expires: when it changes without a write (comments
+	 * closing, a scheduled post appearing); 0 = never. Slots are
+	 * offsets in body where page_personal() splices a reader's own
+	 * bits; owner is the id it needs (article pages: the post id). */
+	int shared;
+	size_t ntags;
+	const char *tags[RESP_MAX_TAGS];
+	int64_t expires;
+	int64_t owner;
+	size_t nslots;
+	size_t slot[RESP_MAX_SLOTS];
+	const char *route; /* route label for /metrics (static string) */
 };
 
 /* Add a response header (arena or static strings). Extra ones past
  * RESP_MAX_HEADERS are dropped with a log line: a programming error. */
 void resp_header(struct resp *rs, const char *name, const char *value);
+/* Add a dependency tag (arena or static string); too many tags make the
+ * page unshared (never wrongly cached). */
+void resp_tag(struct resp *rs, const char *tag);
+/* Lower rs->expires to t (t 0 = no change). */
+void resp_expires(struct resp *rs, int64_t t);
+
+/* Cache tags, one place builds each (arena-owned). */
+const char *tag_post(struct arena *a, int64_t post_id);
+#define TAG_SITE "site"   /* every HTML page: site title, nav categories */
+#define TAG_FRONT "front" /* the front page and its /page/N/ */
 
 /* Handlers. Each fills rs; none returns an error (errors are pages). */
 void h_front(struct app *app, struct req *rq, struct resp *rs, int64_t page);
@@ -169,6 +195,16 @@ void h_redirect(struct resp *rs, int status, const char *location);
  * theme) and the last settings swap. Call under conf_lock.
  * handler/app.c. */
 int64_t app_last_modified(struct app *app, struct req *rq);
+
+/* The per-reader part of a shared page that has slots (an article: its
+ * reply form and the reader's pending comments). Always adds this
+ * reader's headers to rs (the form timestamp cookie); when the reader has
+ * something of their own (a remembered name, comments awaiting
+ * moderation) writes the personal copy of body into rs->body and returns
+ * 1. Returns 0 when the shared bytes serve as they are. */
+int page_personal(struct app *app, struct req *rq, const char *body,
+    size_t len, const size_t *slot, size_t nslots, int64_t owner,
+    struct resp *rs);
 
 /* App lifetime (handler/app.c): load config, open store, compile theme. */
 enum perr app_open(struct app *app, const char *site_dir, char *err,

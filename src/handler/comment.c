@@ -2,6 +2,7 @@
  * A comment is acknowledged (303) only after its transaction committed.
  * Bad input re-shows the article with the form filled as it was sent. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -19,6 +20,40 @@
 #define WHO_COOKIE "parley_who"
 /* A form older than this is refused (asks the reader to send again). */
 #define FORM_MAX_AGE_S (3 * 86400)
+/* The signed time the reader opened the form; sent back only to /comments. */
+#define TS_COOKIE "parley_ts"
+
+/* The cookie's value changes once a second: sign it once a second, not
+ * once per page view (the HMAC was a tenth of a cached page's cost). */
+static pthread_mutex_t ts_mu = PTHREAD_MUTEX_INITIALIZER;
+static int64_t ts_when = -1;
+static char ts_header[256];
+
+void
+form_ts_cookie(struct app *app, struct req *rq, struct resp *rs)
+{
+	int64_t now = (int64_t)time(NULL);
+	const char *h;
+
+	pthread_mutex_lock(&ts_mu);
+	if (now != ts_when) {
+		struct arena a;
+		int n;
+
+		arena_init(&a);
+		n = snprintf(ts_header, sizeof(ts_header), TS_COOKIE "=%s; "
+		    "Path=/comments; Max-Age=%d; HttpOnly; SameSite=Lax%s",
+		    sign_make(&a, app->key, arena_printf(&a, "t%lld",
+		    (long long)now)), FORM_MAX_AGE_S,
+		    app->secure_cookies ? "; Secure" : "");
+		arena_free(&a);
+		ts_when = n > 0 && (size_t)n < sizeof(ts_header) ? now : -1;
+	}
+	h = ts_when == now ? arena_strdup(rq->a, ts_header) : NULL;
+	pthread_mutex_unlock(&ts_mu);
+	if (h)
+		resp_header(rs, "Set-Cookie", h);
+}
 
 const char *
 commenter_from_cookie(struct app *app, struct req *rq)
@@ -240,7 +275,11 @@ h_comment_post(struct app *app, struct req *rq, struct resp *rs)
 		if (f.error)
 			f.parent_id = 0;
 	}
+	/* A form shown again after an error carries its own timestamp;
+	 * the shared page leaves it to the cookie. */
 	ts = field(rq, "ts");
+	if (*ts == '\0' && rq->cookie(rq, TS_COOKIE))
+		ts = rq->cookie(rq, TS_COOKIE);
 	age = form_age(app, rq, ts, &facts.token_ok);
 	if (f.error == NULL && facts.token_ok && age > FORM_MAX_AGE_S)
 		f.error = "This form is too old; please send it again.";
@@ -312,6 +351,11 @@ h_comment_post(struct app *app, struct req *rq, struct resp *rs)
 		rs->status = 503;
 		return;
 	}
+	/* The page every reader shares changes only when the comment is
+	 * public; invalidated here, in the path that committed it, so the
+	 * 303 leads to a page that shows it. */
+	if (app->cache && c.status == CS_APPROVED)
+		cache_invalidate(app->cache, tag_post(rq->a, p.id));
 	log_info("comment %lld on post %lld: %s%s%s", (long long)id,
 	    (long long)p.id, cstatus_str(c.status), *reason ? ", " : "",
 	    reason);

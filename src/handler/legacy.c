@@ -105,7 +105,11 @@ static int
 show_page(struct app *app, struct req *rq, struct resp *rs,
     const struct post *p)
 {
-	/* article_page sets Cache-Control (CACHE_ARTICLE, or personal). */
+	/* article_page sets Cache-Control (CACHE_ARTICLE, or personal).
+	 * It renders for this reader and never marks the page shared, so
+	 * the page cache keeps none of this file's answers (nor the 301s):
+	 * which post an old path names is decided by lookups that no cache
+	 * tag covers. */
 	article_page(app, rq, rs, p, NULL, commenter_from_cookie(app, rq));
 	return 1;
 }

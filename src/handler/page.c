@@ -21,6 +21,8 @@ static const struct {
 	{ "application/atom+xml", "Atom", "/feed/atom/" },
 	{ "application/feed+json", "JSON Feed", "/feed.json" },
 };
+/* Room made before rendering a page (see page_render). */
+#define PAGE_RESERVE_BYTES (64 * 1024)
 
 struct tval *
 page_ctx(struct app *app, struct req *rq, const char *title)
@@ -177,9 +179,19 @@ void
 page_render(struct app *app, struct req *rq, struct resp *rs,
     const char *name, struct tval *ctx)
 {
+	int64_t next = 0;
 	enum perr e;
 
 	buf_reset(&rs->body);
+	/* Every page lists categories and articles as of now; a scheduled
+	 * post appearing changes them without a write. */
+	if (store_post_next_scheduled(app->store, (int64_t)time(NULL),
+	    &next) != P_OK)
+		rs->shared = 0;
+	resp_expires(rs, next);
+	/* Render into one preallocated buffer: a busy article is ~50 KB,
+	 * and growing by doubling cost a tenth of the render. */
+	(void)buf_reserve(&rs->body, PAGE_RESERVE_BYTES);
 	e = tmpl_render(app->tmpl, name, ctx, &rs->body);
 	if (e != P_OK) {
 		log_warn("render %s: %s", name, perr_str(e));
@@ -187,6 +199,7 @@ page_render(struct app *app, struct req *rq, struct resp *rs,
 		buf_puts(&rs->body, "<!DOCTYPE html><title>Error</title>"
 		    "<p>This page could not be shown.</p>\n");
 		rs->status = 500;
+		rs->shared = 0;
 	}
 	rs->content_type = "text/html; charset=utf-8";
 	resp_header(rs, "Content-Security-Policy", PAGE_CSP);

@@ -93,6 +93,11 @@ void commenter_prefill(struct req *rq, const char **name,
  * viewer; 0 when threads are not paged (or it is not shown). */
 int64_t comment_page(struct app *app, struct arena *a, int64_t post_id,
     int64_t comment_id, const char *viewer);
+/* Set the cookie that carries the comment form's signed timestamp (how
+ * long the reader took to write: a bot's tell). In a cookie rather than
+ * in the page so the page stays the same for every reader and cacheable.
+ * (handler/comment.c) */
+void form_ts_cookie(struct app *app, struct req *rq, struct resp *rs);
 
 /* Commenter id from the signed cookie, or NULL (handler/comment.c). */
 const char *commenter_from_cookie(struct app *app, struct req *rq);

@@ -64,7 +64,8 @@ put_post_common(struct arena *a, struct tval *o, const struct post *p)
 static void
 listing(struct app *app, struct req *rq, struct resp *rs,
     const struct post_query *q0, int64_t page, const char *heading,
-    const char *base, const char *description, const char *feeds)
+    const char *base, const char *description, const char *feeds,
+    const char *tag)
 {
 	struct post_query q = *q0;
 	struct post *posts;
@@ -99,11 +100,20 @@ listing(struct app *app, struct req *rq, struct resp *rs,
 	    base, (long long)page) : base, description, NULL, NULL);
 	if (feeds)
 		page_feeds(app, rq, ctx, base, feeds);
+	/* Shared: the listing changes when one of its posts does (its
+	 * response count), when the listing itself does (tag), or when
+	 * the site does (nav, settings). Which posts it lists changes only
+	 * with writes that drop every page (a post saved, a category or tag
+	 * linked). */
+	rs->shared = 1;
+	resp_tag(rs, TAG_SITE);
+	resp_tag(rs, tag);
 	list = tv_list(rq->a);
 	for (i = 0; i < n; i++) {
 		struct tval *o = tv_push(list);
 		const char *u;
 
+		resp_tag(rs, tag_post(rq->a, posts[i].id));
 		put_post_common(rq->a, o, &posts[i]);
 		u = url_post(rq->a, &posts[i]);
 		tv_str(o, "excerpt", posts[i].excerpt);
@@ -131,7 +141,7 @@ h_front(struct app *app, struct req *rq, struct resp *rs, int64_t page)
 {
 	struct post_query q = { 0 };
 
-	listing(app, rq, rs, &q, page, NULL, "/", NULL, NULL);
+	listing(app, rq, rs, &q, page, NULL, "/", NULL, NULL, TAG_FRONT);
 }
 
 void
@@ -150,7 +160,8 @@ h_category(struct app *app, struct req *rq, struct resp *rs,
 	    arena_printf(rq->a, "Category: %s", c.name),
 	    url_category(rq->a, c.slug), arena_printf(rq->a, "Articles in "
 	    "%s on %s.", c.name, app->conf.title), arena_printf(rq->a,
-	    "%s \xe2\x80\x93 %s", c.name, app->conf.title));
+	    "%s \xe2\x80\x93 %s", c.name, app->conf.title),
+	    arena_printf(rq->a, "cat:%s", c.slug));
 }
 
 void
@@ -169,7 +180,8 @@ h_author(struct app *app, struct req *rq, struct resp *rs,
 	    arena_printf(rq->a, "Posts by %s", u.name),
 	    url_author(rq->a, u.login), arena_printf(rq->a, "Articles by %s "
 	    "on %s.", u.name, app->conf.title), arena_printf(rq->a,
-	    "Posts by %s \xe2\x80\x93 %s", u.name, app->conf.title));
+	    "Posts by %s \xe2\x80\x93 %s", u.name, app->conf.title),
+	    arena_printf(rq->a, "author:%s", u.login));
 }
 
 void
@@ -187,7 +199,8 @@ h_tag(struct app *app, struct req *rq, struct resp *rs, const char *slug,
 	listing(app, rq, rs, &q, page, arena_printf(rq->a, "Tag: %s", t.name),
 	    url_tag(rq->a, t.slug), arena_printf(rq->a, "Articles tagged "
 	    "%s on %s.", t.name, app->conf.title), arena_printf(rq->a,
-	    "%s \xe2\x80\x93 %s", t.name, app->conf.title));
+	    "%s \xe2\x80\x93 %s", t.name, app->conf.title),
+	    arena_printf(rq->a, "tag:%s", t.slug));
 }
 
 void
@@ -231,7 +244,8 @@ h_date_archive(struct app *app, struct req *rq, struct resp *rs, int y,
 		    months[m - 1], d, y);
 	listing(app, rq, rs, &q, page, heading, url_date(rq->a, y, m, d),
 	    arena_printf(rq->a, "Articles published on %s in %s.",
-	    app->conf.title, heading + strlen("Archive: ")), NULL);
+	    app->conf.title, heading + strlen("Archive: ")), NULL,
+	    arena_printf(rq->a, "date:%s", url_date(rq->a, y, m, d)));
 }
 
 struct tctx {
@@ -239,11 +253,81 @@ struct tctx {
 	struct arena *a;
 	const struct post *p;
 	const char *purl;
+	const char *reply_base; /* purl + "?replytocom=" */
+	const char *reply_tail; /* cpage + "#respond" */
 	const char *cpage; /* "&cpage=N" on a paged thread, else "" */
 	int staff;         /* a logged-in user who may moderate here */
 	int max_depth;
 	int open;
+	/* Comments of a thread mostly share their day: format it once. */
+	int64_t day;
+	char human[48], iso_day[12]; /* "YYYY-MM-DDT" */
 };
+
+/* Decimal digits of v into p (v >= 0), returns the end. */
+static char *
+put_int(char *p, int64_t v)
+{
+	char tmp[24];
+	int n = 0;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	while (n > 0)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* "prefix" + number + "suffix" in the arena, without printf (this runs
+ * for every comment of every uncached page). */
+static const char *
+cat_int(struct arena *a, const char *prefix, int64_t v, const char *suffix)
+{
+	size_t pl = strlen(prefix), sl = strlen(suffix);
+	char *out = arena_alloc(a, pl + sl + 24), *p = out;
+
+	memcpy(p, prefix, pl);
+	p = put_int(p + pl, v < 0 ? 0 : v);
+	memcpy(p, suffix, sl + 1);
+	return out;
+}
+
+/* The comment's dates, as str_iso8601() and str_human_date() write them. */
+static void
+comment_dates(struct tctx *t, int64_t when, char iso[21], char **human)
+{
+	int64_t day = when >= 0 ? when / 86400 : -1, sec;
+
+	if (when < 0) {
+		str_iso8601(when, iso);
+		str_human_date(when, t->human, sizeof(t->human));
+		t->day = -1;
+		*human = t->human;
+		return;
+	}
+	if (day != t->day) {
+		str_human_date(when, t->human, sizeof(t->human));
+		str_iso8601(when, iso);
+		memcpy(t->iso_day, iso, 11);
+		t->iso_day[11] = '\0';
+		t->day = day;
+	}
+	sec = when % 86400;
+	memcpy(iso, t->iso_day, 11);
+	iso[11] = (char)('0' + sec / 36000);
+	iso[12] = (char)('0' + sec / 3600 % 10);
+	iso[13] = ':';
+	iso[14] = (char)('0' + sec % 3600 / 600);
+	iso[15] = (char)('0' + sec % 3600 / 60 % 10);
+	iso[16] = ':';
+	iso[17] = (char)('0' + sec % 60 / 10);
+	iso[18] = (char)('0' + sec % 10);
+	iso[19] = 'Z';
+	iso[20] = '\0';
+	*human = t->human;
+}
+
 
 static struct tval *
 nodes_to_list(struct tctx *t, const struct thread_node *n)
@@ -253,12 +337,11 @@ nodes_to_list(struct tctx *t, const struct thread_node *n)
 	for (; n; n = n->next) {
 		struct tval *o = tv_push(l);
 		const struct comment *c = n->c;
-		char iso[21], human[48];
+		char iso[21], *human;
 
 		tv_int(o, "id", c->id);
 		tv_int(o, "depth", n->depth);
-		tv_str(o, "permalink", arena_printf(t->a, "#comment-%lld",
-		    (long long)c->id));
+		tv_str(o, "permalink", cat_int(t->a, "#comment-", c->id, ""));
 		/* Every node sets every key: a missing one would be looked
 		 * up in the enclosing (parent comment's) scope. */
 		tv_bool(o, "removed", n->removed);
@@ -273,8 +356,7 @@ nodes_to_list(struct tctx *t, const struct thread_node *n)
 		tv_bool(o, "edited", !n->removed && c->moderator_edited);
 		tv_str(o, "edit_url", t->staff ? arena_printf(t->a,
 		    "/admin/comments/%lld/", (long long)c->id) : "");
-		str_iso8601(c->created, iso);
-		str_human_date(c->created, human, sizeof(human));
+		comment_dates(t, c->created, iso, &human);
 		tv_str(o, "date_iso", iso);
 		tv_str(o, "date_human", human);
 		if (n->removed) {
@@ -290,9 +372,8 @@ nodes_to_list(struct tctx *t, const struct thread_node *n)
 			tv_html(o, "body", (struct html_trusted){ c->body_html });
 			if (t->open && !n->pending && n->depth < t->max_depth) {
 				tv_bool(o, "can_reply", 1);
-				tv_str(o, "reply_url", arena_printf(t->a,
-				    "%s?replytocom=%lld%s#respond", t->purl,
-				    (long long)c->id, t->cpage));
+				tv_str(o, "reply_url", cat_int(t->a,
+				    t->reply_base, c->id, t->reply_tail));
 			}
 		}
 		tv_bool(o, "has_children", n->first != NULL);
@@ -345,9 +426,53 @@ find_visible(const struct thread_node *n, int64_t id)
 	return NULL;
 }
 
-void
-article_page(struct app *app, struct req *rq, struct resp *rs,
-    const struct post *p, const struct form_in *f, const char *viewer)
+/* Slot markers: a byte no stored text can hold (str_valid_text refuses
+ * C0 controls) and the slot's number. article_render() puts them where
+ * the per-reader parts go and strip_slots() takes them out again. */
+#define SLOT_MARK '\x01'
+enum { SLOT_MINE, SLOT_NAME, SLOT_EMAIL, SLOT_URL, NSLOTS };
+
+/* Removes the markers of slots 0..want-1 (in that order) from b and
+ * records where they were. Returns 0, or -1 if they are not all there. */
+static int
+strip_slots(struct buf *b, size_t *slot, size_t want)
+{
+	char *p = b->data, *end = b->data + b->len, *o = b->data;
+	size_t k = 0;
+
+	/* memchr finds the few markers; the bytes between move once. */
+	while (p && p < end) {
+		char *m = memchr(p, SLOT_MARK, (size_t)(end - p));
+		size_t n = (size_t)((m ? m : end) - p);
+
+		memmove(o, p, n);
+		o += n;
+		if (m == NULL)
+			break;
+		if (k < want && m + 1 < end && m[1] == (char)('0' + k)) {
+			slot[k++] = (size_t)(o - b->data);
+			p = m + 2;
+		} else {
+			*o++ = *m;
+			p = m + 1;
+		}
+	}
+	if (b->data) {
+		b->len = (size_t)(o - b->data);
+		b->data[b->len] = '\0';
+	}
+	return k == want ? 0 : -1;
+}
+
+/* shared: the page every reader is sent (no viewer, no form values): the
+ * reply form's values and the reader's pending comments are slots that
+ * page_personal() fills per reader. Never for a staff member, whose page
+ * is theirs alone (Edit links, their name, their CSRF token). Otherwise
+ * the page is for this reader only (a form shown again with an error). */
+static void
+article_render(struct app *app, struct req *rq, struct resp *rs,
+    const struct post *p, const struct form_in *f, const char *viewer,
+    int shared)
 {
 	struct comment *cs;
 	struct thread_node *roots;
@@ -357,19 +482,24 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 	int64_t now = (int64_t)time(NULL), parent = 0;
 	const struct comment *pc = NULL;
 	struct form_in pre;
-	const char *ts = NULL;
 	int personal = viewer != NULL;
 	struct admin ad;
 	enum perr e;
 
 	memset(&ad, 0, sizeof(ad));
+	/* Only a request that carries a session cookie pays for the
+	 * lookup; readers have none. */
+	if (rq->cookie(rq, SESSION_COOKIE) && admin_current(app, rq, &ad))
+		shared = 0;
+	if (shared)
+		personal = 0;
 	if ((e = store_comment_list_post(app->store, rq->a, p->id, &cs, &n)) !=
 	    P_OK) {
 		h_error(app, rq, rs, 503, "The comments could not be read.");
 		return;
 	}
-	thread_build(rq->a, cs, n, viewer, app->conf.thread_depth, &roots,
-	    &shown);
+	thread_build(rq->a, cs, n, shared ? NULL : viewer,
+	    app->conf.thread_depth, &roots, &shown);
 	ctx = page_ctx(app, rq, p->title);
 	article_meta(app, rq, ctx, p);
 	po = tv_obj(rq->a);
@@ -381,16 +511,16 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 	t.app = app;
 	t.a = rq->a;
 	t.p = p;
-	/* Only a request that carries a session cookie pays for the
-	 * lookup; readers have none. */
+	t.day = -2;
 	t.staff = 0;
-	if (rq->cookie(rq, SESSION_COOKIE) && admin_current(app, rq, &ad)) {
+	if (ad.role != ROLE_NONE) {
 		t.staff = admin_may_post(&ad, p->author_id);
 		if (t.staff)
 			tv_str(po, "edit_url", arena_printf(rq->a,
 			    "/admin/posts/%lld/", (long long)p->id));
 	}
 	t.purl = url_post(rq->a, p);
+	t.reply_base = arena_printf(rq->a, "%s?replytocom=", t.purl);
 	t.max_depth = app->conf.thread_depth;
 	t.open = post_comments_open(app, p, now);
 	if (p->n_approved > 0)
@@ -448,14 +578,18 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 			tv_put(ctx, "comment_pages", nav);
 		}
 	}
+	t.reply_tail = arena_printf(rq->a, "%s#respond", t.cpage);
 	tv_bool(ctx, "has_comments", roots != NULL);
 	tv_put(ctx, "comments", nodes_to_list(&t, roots));
 	tv_bool(ctx, "comments_open", t.open);
 	if (t.open) {
 		if (f == NULL) {
 			memset(&pre, 0, sizeof(pre));
-			commenter_prefill(rq, &pre.author, &pre.email,
-			    &pre.url);
+			if (shared)
+				pre.author = pre.email = pre.url = "";
+			else
+				commenter_prefill(rq, &pre.author, &pre.email,
+				    &pre.url);
 			pre.text = "";
 			f = &pre;
 			if (*pre.author || *pre.email || *pre.url)
@@ -477,22 +611,59 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 			tv_str(form, "reply_to_name", pc->author);
 		tv_str(form, "cancel_url", arena_printf(rq->a, "%s#respond",
 		    t.purl));
-		tv_str(form, "name", f->author);
-		tv_str(form, "email", f->email);
-		tv_str(form, "website", f->url);
+		if (shared) {
+			/* Slot markers, not HTML: stripped before sending. */
+			tv_html(form, "name", html_trusted_literal("\x01" "1"));
+			tv_html(form, "email", html_trusted_literal("\x01" "2"));
+			tv_html(form, "website",
+			    html_trusted_literal("\x01" "3"));
+		} else {
+			tv_str(form, "name", f->author);
+			tv_str(form, "email", f->email);
+			tv_str(form, "website", f->url);
+		}
 		tv_str(form, "text", f->text);
-		ts = sign_make(rq->a, app->key, arena_printf(rq->a, "t%lld",
-		    (long long)now));
-		tv_str(form, "ts", ts);
+		/* The form's signed timestamp travels in a cookie set with
+		 * the page (page_personal; form_ts_cookie), so the page's
+		 * bytes are the same on every view and its ETag strong. A
+		 * form shown again after an error (an answer to a POST)
+		 * carries its own. */
+		if (f != &pre)
+			tv_str(form, "ts", sign_make(rq->a, app->key,
+			    arena_printf(rq->a, "t%lld", (long long)now)));
+		else {
+			tv_str(form, "ts", "");
+			if (!shared)
+				form_ts_cookie(app, rq, rs);
+		}
 		if (f->error)
 			tv_str(form, "error", f->error);
 		tv_int(form, "max_len", app->conf.max_length);
 		tv_put(ctx, "form", form);
 	}
+	if (shared) {
+		tv_html(ctx, "mine", html_trusted_literal("\x01" "0"));
+		rs->shared = 1;
+		resp_tag(rs, TAG_SITE);
+		resp_tag(rs, tag_post(rq->a, p->id));
+		rs->owner = p->id;
+		/* Comments close by the calendar, not by a write. */
+		if (t.open && app->conf.close_after_days > 0)
+			resp_expires(rs, p->published +
+			    (int64_t)app->conf.close_after_days * 86400 + 1);
+	}
 	page_render(app, rq, rs, "article", ctx);
-	/* The form's timestamp is new on every render; the page means the
-	 * same without it, so it does not change the (then weak) ETag. */
-	rs->volatile_part = ts;
+	if (shared && rs->status == 200) {
+		size_t want = t.open ? NSLOTS : 1;
+
+		rs->nslots = want;
+		if (strip_slots(&rs->body, rs->slot, want) != 0) {
+			log_warn("article %lld: slot markers missing",
+			    (long long)p->id);
+			rs->shared = 0;
+			rs->nslots = 0;
+		}
+	}
 	/* Pages that take comments change often: caches revalidate every
 	 * time. One showing the reader's own name or pending comment is
 	 * theirs alone. */
@@ -505,6 +676,86 @@ article_page(struct app *app, struct req *rq, struct resp *rs,
 	 * bytes, may revalidate it. */
 	if (ad.role != ROLE_NONE)
 		rs->last_modified = -1;
+}
+
+void
+article_page(struct app *app, struct req *rq, struct resp *rs,
+    const struct post *p, const struct form_in *f, const char *viewer)
+{
+	article_render(app, rq, rs, p, f, viewer, 0);
+}
+
+int
+page_personal(struct app *app, struct req *rq, const char *body, size_t len,
+    const size_t *slot, size_t nslots, int64_t owner, struct resp *rs)
+{
+	const char *viewer = commenter_from_cookie(app, rq);
+	const char *val[NSLOTS] = { "", "", "", "" };
+	struct comment *mine = NULL;
+	struct buf pend;
+	size_t nmine = 0, i, at = 0;
+	int personal = 0;
+
+	if (nslots != 1 && nslots != NSLOTS)
+		return 0;
+	if (nslots == NSLOTS) {
+		form_ts_cookie(app, rq, rs);
+		commenter_prefill(rq, &val[SLOT_NAME], &val[SLOT_EMAIL],
+		    &val[SLOT_URL]);
+		personal = *val[SLOT_NAME] || *val[SLOT_EMAIL] ||
+		    *val[SLOT_URL];
+	}
+	if (viewer && store_comment_list_mine(app->store, rq->a, owner, viewer,
+	    &mine, &nmine) == P_OK && nmine > 0)
+		personal = 1;
+	if (!personal)
+		return 0;
+
+	buf_init(&pend, 0);
+	if (nmine > 0) {
+		struct thread_node *nodes = arena_alloc(rq->a,
+		    nmine * sizeof(*nodes));
+		struct post nobody;
+		struct tval *ctx = tv_obj(rq->a);
+		struct tctx t;
+
+		memset(&nobody, 0, sizeof(nobody));
+		nobody.author_id = -1;
+		for (i = 0; i < nmine; i++) {
+			nodes[i].c = &mine[i];
+			nodes[i].depth = 1;
+			nodes[i].pending = 1;
+			nodes[i].next = i + 1 < nmine ? &nodes[i + 1] : NULL;
+		}
+		memset(&t, 0, sizeof(t));
+		t.app = app;
+		t.a = rq->a;
+		t.p = &nobody;
+		t.purl = t.reply_base = t.cpage = "";
+		t.reply_tail = "#respond";
+		t.day = -2;
+		t.max_depth = app->conf.thread_depth;
+		tv_put(ctx, "comments", nodes_to_list(&t, nodes));
+		if (tmpl_render(app->tmpl, "mine", ctx, &pend) != P_OK) {
+			buf_free(&pend);
+			return 0;
+		}
+	}
+	buf_reset(&rs->body);
+	for (i = 0; i < nslots; i++) {
+		buf_add(&rs->body, body + at, slot[i] - at);
+		at = slot[i];
+		if (i == SLOT_MINE)
+			buf_add(&rs->body, pend.data ? pend.data : "",
+			    pend.len);
+		else
+			esc_html_attr(&rs->body, val[i], strlen(val[i]));
+	}
+	buf_add(&rs->body, body + at, len - at);
+	buf_free(&pend);
+	/* Theirs alone: a shared cache must not keep it. */
+	resp_header(rs, "Cache-Control", CACHE_ARTICLE_PERSONAL);
+	return 1;
 }
 
 int64_t
@@ -555,5 +806,5 @@ h_article(struct app *app, struct req *rq, struct resp *rs, int y, int m,
 		h_error(app, rq, rs, 503, "The article could not be read.");
 		return;
 	}
-	article_page(app, rq, rs, &p, NULL, commenter_from_cookie(app, rq));
+	article_render(app, rq, rs, &p, NULL, commenter_from_cookie(app, rq), 1);
 }

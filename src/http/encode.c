@@ -1,21 +1,14 @@
 #include "encode.h"
 
-#include <brotli/encode.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <zlib.h>
 
-/* Below this a compressed body saves less than its headers cost. */
-#define MIN_COMPRESS_BYTES 256
-/* Brotli quality for bodies compressed per request: 5 compresses HTML
- * about as well as gzip -9 at a fraction of quality 11's time. */
-#define BROTLI_QUALITY 5
-/* gzip level: zlib's default trade-off. */
-#define GZIP_LEVEL 6
+#include "../cache/compress.h"
+
 /* Longest header value the parsers look at; a longer one is treated as
  * absent (no legitimate client sends more). */
 #define HDR_MAX 4096
@@ -159,114 +152,32 @@ enc_compressible(const char *ct)
 	return 0;
 }
 
-static enum perr
-gzip_into(const char *in, size_t n, struct buf *out)
-{
-	z_stream z;
-	uLong bound;
-	char *dst;
-	int rc;
-
-	memset(&z, 0, sizeof(z));
-	/* 15 + 16: a gzip wrapper (its mtime field stays 0, so equal
-	 * input gives equal bytes, which the ETag relies on). */
-	if (deflateInit2(&z, GZIP_LEVEL, Z_DEFLATED, 15 + 16, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK)
-		return P_NOMEM;
-	bound = deflateBound(&z, (uLong)n);
-	buf_reset(out);
-	if ((dst = malloc(bound)) == NULL) {
-		deflateEnd(&z);
-		return P_NOMEM;
-	}
-	z.next_in = (Bytef *)(uintptr_t)in;
-	z.avail_in = (uInt)n;
-	z.next_out = (Bytef *)dst;
-	z.avail_out = (uInt)bound;
-	rc = deflate(&z, Z_FINISH);
-	deflateEnd(&z);
-	if (rc != Z_STREAM_END) {
-		free(dst);
-		return P_IO;
-	}
-	rc = buf_add(out, dst, z.total_out) == P_OK ? Z_OK : Z_MEM_ERROR;
-	free(dst);
-	return rc == Z_OK ? P_OK : P_NOMEM;
-}
-
-static enum perr
-brotli_into(const char *in, size_t n, struct buf *out)
-{
-	size_t cap = BrotliEncoderMaxCompressedSize(n), len;
-	uint8_t *dst;
-	int lgwin = BROTLI_MIN_WINDOW_BITS;
-
-	/* A window no larger than the input: the encoder's tables (set up
-	 * on every call) scale with it, and a bigger one finds nothing. */
-	while (lgwin < BROTLI_MAX_WINDOW_BITS && ((size_t)1 << lgwin) < n)
-		lgwin++;
-	if (lgwin > BROTLI_DEFAULT_WINDOW)
-		lgwin = BROTLI_DEFAULT_WINDOW;
-	if (cap == 0 || (dst = malloc(cap)) == NULL)
-		return P_NOMEM;
-	len = cap;
-	if (!BrotliEncoderCompress(BROTLI_QUALITY, lgwin,
-	    BROTLI_MODE_TEXT, n, (const uint8_t *)in, &len, dst)) {
-		free(dst);
-		return P_IO;
-	}
-	buf_reset(out);
-	if (buf_add(out, dst, len) != P_OK) {
-		free(dst);
-		return P_NOMEM;
-	}
-	free(dst);
-	return P_OK;
-}
-
 enum perr
 enc_compress(enum coding c, const char *in, size_t n, struct buf *out)
 {
 	if ((uint64_t)n > UINT32_MAX)
 		return P_TOOBIG;
+	buf_reset(out);
 	switch (c) {
 	case CODING_GZIP:
-		return gzip_into(in, n, out);
+		return compress_gzip(in, n, out);
 	case CODING_BR:
-		return brotli_into(in, n, out);
+		return compress_brotli(in, n, out);
 	default:
 		return P_BADINPUT;
 	}
 }
 
 void
-enc_etag(const char *data, size_t n, const char *skip, enum coding c,
-    char out[ENC_ETAG_BYTES])
+enc_etag(const char *data, size_t n, char out[ENC_ETAG_BYTES])
 {
-	crypto_generichash_state h;
 	unsigned char md[16];
 	char hex[sizeof(md) * 2 + 1];
-	const char *at = NULL;
-	size_t sl = skip ? strlen(skip) : 0;
 
-	if (sl > 0 && n >= sl)
-		at = memmem(data, n, skip, sl);
-	crypto_generichash_init(&h, NULL, 0, sizeof(md));
-	if (at) {
-		crypto_generichash_update(&h, (const unsigned char *)data,
-		    (size_t)(at - data));
-		crypto_generichash_update(&h, (const unsigned char *)at + sl,
-		    n - (size_t)(at - data) - sl);
-	} else
-		crypto_generichash_update(&h, (const unsigned char *)data, n);
-	crypto_generichash_final(&h, md, sizeof(md));
+	crypto_generichash(md, sizeof(md), (const unsigned char *)data, n,
+	    NULL, 0);
 	sodium_bin2hex(hex, sizeof(hex), md, sizeof(md));
-	if (skip)
-		snprintf(out, ENC_ETAG_BYTES, "W/\"%s%s%s\"", hex,
-		    c == CODING_IDENTITY ? "" : "-",
-		    c == CODING_IDENTITY ? "" : enc_coding_name(c));
-	else
-		snprintf(out, ENC_ETAG_BYTES, "\"%s\"", hex);
+	snprintf(out, ENC_ETAG_BYTES, "\"%s\"", hex);
 }
 
 /* The opaque-tag of etag with any W/ removed: pointer and length. */
@@ -374,13 +285,45 @@ no_store(const struct resp *rs)
 	return cc && strcasestr(cc, "no-store") != NULL;
 }
 
+int64_t
+enc_last_modified(struct app *app, struct req *rq, const struct resp *rs)
+{
+	if (rs->last_modified == 0)
+		return app_last_modified(app, rq);
+	return rs->last_modified;
+}
+
+int
+enc_conditions(struct req *rq, const char *etag, int64_t lm, int64_t now,
+    char last_modified[STR_HTTP_DATE_BYTES])
+{
+	const char *inm, *imss;
+	int64_t ims;
+
+	last_modified[0] = '\0';
+	/* A date only validates the seconds that are over: a change later
+	 * in this very second would carry the same date. So the date sent
+	 * is at most the previous second; all changes up to it are in this
+	 * body, and a later If-Modified-Since compares with the true time,
+	 * so this can cost an extra 200, never a wrong 304. */
+	if (lm > 0)
+		str_http_date(lm < now ? lm : now - 1, last_modified);
+	/* RFC 9110 13.2.2: If-None-Match decides when present; otherwise
+	 * If-Modified-Since, if it is a valid date not in the future. */
+	inm = rq->header(rq, "If-None-Match");
+	if (inm)
+		return enc_none_match(inm, etag);
+	return last_modified[0] &&
+	    (imss = rq->header(rq, "If-Modified-Since")) != NULL &&
+	    str_parse_http_date(imss, &ims) == P_OK && ims <= now && lm <= ims;
+}
+
 void
 enc_prepare(struct app *app, struct req *rq, struct resp *rs,
     struct enc_out *o)
 {
 	enum coding c = CODING_IDENTITY;
-	int64_t now = (int64_t)time(NULL), lm, ims;
-	const char *inm, *imss;
+	int64_t now = (int64_t)time(NULL);
 	struct buf z;
 
 	memset(o, 0, sizeof(*o));
@@ -389,12 +332,9 @@ enc_prepare(struct app *app, struct req *rq, struct resp *rs,
 	if (enc_compressible(rs->content_type) &&
 	    resp_get(rs, "Content-Encoding") == NULL) {
 		o->vary = 1;
-		if (rs->body.len >= MIN_COMPRESS_BYTES)
+		if (rs->body.len >= COMPRESS_MIN_BYTES)
 			c = enc_choose(rq->header(rq, "Accept-Encoding"));
 	}
-	if (c != CODING_IDENTITY && rs->volatile_part && !rs->etag)
-		enc_etag(rs->body.data, rs->body.len, rs->volatile_part, c,
-		    o->etag);
 	if (c != CODING_IDENTITY) {
 		buf_init(&z, 0);
 		if (enc_compress(c, rs->body.data, rs->body.len, &z) == P_OK &&
@@ -405,40 +345,15 @@ enc_prepare(struct app *app, struct req *rq, struct resp *rs,
 		} else {
 			buf_free(&z);
 			c = CODING_IDENTITY;
-			o->etag[0] = '\0';
 		}
 	}
 	/* A page nobody may keep has nothing to revalidate: no validators,
 	 * no 304 (a login's pages must not answer a condition). */
-	if (no_store(rs)) {
-		o->etag[0] = '\0';
+	if (no_store(rs))
 		return;
-	}
-	if (rs->etag && given_etag(rs->etag, c, o->etag))
-		;
-	else if (o->etag[0] == '\0')
+	if (!(rs->etag && given_etag(rs->etag, c, o->etag)))
 		enc_etag(rs->body.data ? rs->body.data : "", rs->body.len,
-		    rs->volatile_part, c, o->etag);
-
-	lm = rs->last_modified;
-	if (lm == 0)
-		lm = app_last_modified(app, rq);
-	/* A date only validates the seconds that are over: a change later
-	 * in this very second would carry the same date. So the date sent
-	 * is at most the previous second; all changes up to it are in this
-	 * body, and a later If-Modified-Since compares with the true time,
-	 * so this can cost an extra 200, never a wrong 304. */
-	if (lm > 0)
-		str_http_date(lm < now ? lm : now - 1, o->last_modified);
-
-	/* RFC 9110 13.2.2: If-None-Match decides when present; otherwise
-	 * If-Modified-Since, if it is a valid date not in the future. */
-	inm = rq->header(rq, "If-None-Match");
-	if (inm) {
-		o->not_modified = enc_none_match(inm, o->etag);
-	} else if (o->last_modified[0] &&
-	    (imss = rq->header(rq, "If-Modified-Since")) != NULL &&
-	    str_parse_http_date(imss, &ims) == P_OK && ims <= now &&
-	    lm <= ims)
-		o->not_modified = 1;
+		    o->etag);
+	o->not_modified = enc_conditions(rq, o->etag,
+	    enc_last_modified(app, rq, rs), now, o->last_modified);
 }

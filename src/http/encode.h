@@ -35,18 +35,30 @@ int enc_compressible(const char *content_type);
 enum perr enc_compress(enum coding c, const char *in, size_t n,
     struct buf *out);
 
-/* ETag text including quotes. Strong: a hash of data[0..n). Weak
- * (skip != NULL): W/"..." over data with the first occurrence of skip left
- * out, plus the coding, for bodies that differ per render only in skip. */
-/* Room for a handler's own tag too (a SHA-256 in hex, quoted, with a
- * coding suffix). */
+/* Strong ETag text including quotes: a hash (BLAKE2b-128) of the exact
+ * bytes data[0..n) sent, so each coding of a body has its own. Every
+ * answer's ETag is made here, the page cache's stored variants' too.
+ * ENC_ETAG_BYTES leaves room for a handler's own tag (a SHA-256 in hex,
+ * quoted, with a coding suffix). */
 #define ENC_ETAG_BYTES 80
-void enc_etag(const char *data, size_t n, const char *skip, enum coding c,
-    char out[ENC_ETAG_BYTES]);
+void enc_etag(const char *data, size_t n, char out[ENC_ETAG_BYTES]);
 
 /* True if an If-None-Match value matches etag by weak comparison (RFC
  * 9110 13.1.2): "*", or any listed tag equal once W/ is ignored. */
 int enc_none_match(const char *if_none_match, const char *etag);
+
+/* Last-Modified of a handler's answer, unix seconds: rs->last_modified,
+ * or app_last_modified() when the handler left it 0; -1 = none. */
+int64_t enc_last_modified(struct app *app, struct req *rq,
+    const struct resp *rs);
+
+/* The conditional-request rule, the same for cached and uncached answers:
+ * writes the Last-Modified date to send for lm (at most the previous
+ * second; "" when lm <= 0) and returns 1 when the answer is 304 (RFC 9110
+ * 13.2.2: If-None-Match decides when present, by weak comparison with
+ * etag; otherwise If-Modified-Since, a valid date not in the future). */
+int enc_conditions(struct req *rq, const char *etag, int64_t lm,
+    int64_t now, char last_modified[STR_HTTP_DATE_BYTES]);
 
 /* What enc_prepare decided. */
 struct enc_out {

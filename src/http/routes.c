@@ -6,6 +6,7 @@
 #include "../base/limits.h"
 #include "../base/str.h"
 #include "../handler/admin.h"
+#include "metrics.h"
 #include "server.h"
 
 #define MAXSEG 8
@@ -134,18 +135,38 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 	long long y, m, d, page, id;
 	enum feed_format ff;
 
+	rs->route = "error";
 	if (!split(rq->a, rq->path, &p)) {
 		h_error(app, rq, rs, 404, "There is nothing at this address.");
 		return;
 	}
+	if (p.n == 1 && !strcmp(p.seg[0], "metrics")) {
+		rs->route = "metrics";
+		if (!want_get(app, rq, rs))
+			return;
+		/* For the operator's scraper on this machine (or behind
+		 * the local reverse proxy), not for the world. */
+		if (strcmp(rq->ip, "127.0.0.1") && strcmp(rq->ip, "::1")) {
+			h_error(app, rq, rs, 403, "Metrics are served to "
+			    "this machine only.");
+			return;
+		}
+		metrics_render(app, &rs->body);
+		rs->status = 200;
+		rs->content_type = "text/plain; version=0.0.4; charset=utf-8";
+		resp_header(rs, "Cache-Control", "no-store");
+		return;
+	}
 	if (p.n >= 2 && !strcmp(p.seg[0], "comments") &&
 	    feed_of(&p, 1, &ff)) {
+		rs->route = "feed";
 		if (!want_get(app, rq, rs) || !feed_slash(rq, rs, &p, ff))
 			return;
 		h_feed_comments(app, rq, rs, ff);
 		return;
 	}
 	if (p.n >= 1 && !strcmp(p.seg[0], "comments") && p.n == 1) {
+		rs->route = "comment_post";
 		if (rq->method != M_POST) {
 			h_error(app, rq, rs, 405,
 			    "Comments are sent with the form under an article.");
@@ -156,12 +177,14 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 		return;
 	}
 	if (p.n >= 1 && !strcmp(p.seg[0], "admin")) {
+		rs->route = "admin";
 		h_admin(app, rq, rs, p.n, (const char *const *)p.seg,
 		    p.trailing);
 		return;
 	}
 	/* Every other route reads. */
 	if (p.n >= 1 && !strcmp(p.seg[0], "api")) {
+		rs->route = "api";
 		if (!want_get(app, rq, rs))
 			return;
 		if (p.n == 3 && !strcmp(p.seg[1], "v1") &&
@@ -193,8 +216,10 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 		return;
 	if (p.n == 0 || (p.n == 2 && page_of(&p, 0, &page))) {
 		/* WordPress's /?p=ID and friends (handler/legacy.c) */
+		rs->route = "legacy";
 		if (p.n == 0 && h_legacy_query(app, rq, rs))
 			return;
+		rs->route = "front";
 		if (p.n == 0)
 			page = 1;
 		if (!want_slash(rq, rs, &p))
@@ -203,34 +228,41 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 		return;
 	}
 	if (p.n >= 1 && feed_of(&p, 0, &ff)) {
+		rs->route = "feed";
 		if (feed_slash(rq, rs, &p, ff))
 			h_feed_posts(app, rq, rs, ff, NULL, NULL, NULL);
 		return;
 	}
 	if (p.n == 1 && !strcmp(p.seg[0], "search")) {
+		rs->route = "search";
 		/* Takes a query string: never redirected (that would lose
 		 * it), /search and /search/ both answer. */
 		h_search(app, rq, rs);
 		return;
 	}
 	if (p.n == 1 && !p.trailing && !strcmp(p.seg[0], "sitemap.xml")) {
+		rs->route = "site_files";
 		h_sitemap(app, rq, rs);
 		return;
 	}
 	if (p.n == 1 && !p.trailing && !strcmp(p.seg[0], "robots.txt")) {
+		rs->route = "site_files";
 		h_robots(app, rq, rs);
 		return;
 	}
 	if (p.n == 2 && !strcmp(p.seg[0], "theme")) {
+		rs->route = "theme";
 		h_theme(app, rq, rs, p.seg[1]);
 		return;
 	}
 	if (p.n == 2 && !strcmp(p.seg[0], "media")) {
+		rs->route = "media";
 		if (!h_media_blob(app, rq, rs, p.seg[1]))
 			h_media(app, rq, rs, p.seg[1]);
 		return;
 	}
 	if (p.n == 2 && !strcmp(p.seg[0], "comment-status")) {
+		rs->route = "comment_status";
 		if (!want_slash(rq, rs, &p))
 			return;
 		h_comment_status(app, rq, rs, p.seg[1]);
@@ -239,6 +271,7 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 	if (p.n >= 3 && (!strcmp(p.seg[0], "category") ||
 	    !strcmp(p.seg[0], "tag") || !strcmp(p.seg[0], "author")) &&
 	    feed_of(&p, 2, &ff)) {
+		rs->route = "feed";
 		if (feed_slash(rq, rs, &p, ff))
 			h_feed_posts(app, rq, rs, ff,
 			    p.seg[0][0] == 'c' ? p.seg[1] : NULL,
@@ -247,18 +280,21 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 		return;
 	}
 	if (p.n >= 2 && !strcmp(p.seg[0], "tag") && page_of(&p, 2, &page)) {
+		rs->route = "archive";
 		if (!want_slash(rq, rs, &p))
 			return;
 		h_tag(app, rq, rs, p.seg[1], page);
 		return;
 	}
 	if (p.n >= 2 && !strcmp(p.seg[0], "category") && page_of(&p, 2, &page)) {
+		rs->route = "category";
 		if (!want_slash(rq, rs, &p))
 			return;
 		h_category(app, rq, rs, p.seg[1], page);
 		return;
 	}
 	if (p.n >= 2 && !strcmp(p.seg[0], "author") && page_of(&p, 2, &page)) {
+		rs->route = "author";
 		if (!want_slash(rq, rs, &p))
 			return;
 		h_author(app, rq, rs, p.seg[1], page);
@@ -272,6 +308,7 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 		    page_of(&p, 2, &page)) ||
 		    (p.n >= 3 && num(p.seg[1], 2, 1, 12, &m) &&
 		    num(p.seg[2], 2, 1, 31, &d) && page_of(&p, 3, &page))) {
+			rs->route = "archive";
 			if (!want_slash(rq, rs, &p))
 				return;
 			h_date_archive(app, rq, rs, (int)y, (int)m, (int)d,
@@ -282,6 +319,7 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 	if (p.n >= 5 && num(p.seg[0], 4, 1970, 9999, &y) &&
 	    num(p.seg[1], 2, 1, 12, &m) && num(p.seg[2], 2, 1, 31, &d) &&
 	    feed_of(&p, 4, &ff)) {
+		rs->route = "feed";
 		if (feed_slash(rq, rs, &p, ff))
 			h_feed_post_comments(app, rq, rs, ff, (int)y, (int)m,
 			    (int)d, p.seg[3]);
@@ -289,12 +327,14 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 	}
 	if (p.n == 4 && num(p.seg[0], 4, 1970, 9999, &y) &&
 	    num(p.seg[1], 2, 1, 12, &m) && num(p.seg[2], 2, 1, 31, &d)) {
+		rs->route = "article";
 		if (!want_slash(rq, rs, &p))
 			return;
 		h_article(app, rq, rs, (int)y, (int)m, (int)d, p.seg[3]);
 		return;
 	}
 	/* Pages, and the addresses the site had on WordPress. */
+	rs->route = "legacy";
 	if (h_legacy_path(app, rq, rs))
 		return;
 	h_error(app, rq, rs, 404, "There is nothing at this address.");

@@ -20,7 +20,9 @@
 #include "../handler/admin.h"
 #include "encode.h"
 #include "form.h"
+#include "metrics.h"
 #include "multipart.h"
+#include "pagecache.h"
 
 /* One request's state, created on the first access-handler call and
  * freed by on_completed(). Everything else hangs off its arena. */
@@ -41,9 +43,80 @@ struct rstate {
 	size_t bytes;
 	struct timespec t0;
 	const char *method_str;
+	size_t nargs;           /* query arguments */
+	const char *route;      /* label for /metrics */
+	enum metrics_source src;
+	/* A comment post runs on a writer thread (see offload()). */
+	struct app *app;
+	struct MHD_Connection *conn;
+	struct resp done;
+	int ready;
 };
 
 static atomic_int inflight;
+
+static void conf_enter(struct app *app);
+static void conf_leave(struct app *app);
+
+/*
+ * Comment posts wait for their commit to reach the disk. On an MHD worker
+ * thread that wait would stall every other connection the thread serves
+ * (readers of the cached article included), so a post is handed to a
+ * writer thread: the connection is suspended, the writer runs the handler
+ * (the group commit lets concurrent posts share one fsync), stores the
+ * answer and resumes the connection; MHD then calls on_request again and
+ * the answer is queued there. At most WRITERS run at once; past that a
+ * post runs inline, as before.
+ */
+#define WRITERS 64
+static atomic_int writers;
+
+static void *
+writer_main(void *arg)
+{
+	struct rstate *st = arg;
+
+	memset(&st->done, 0, sizeof(st->done));
+	buf_init(&st->done.body, 0);
+	st->done.status = 200;
+	conf_enter(st->app);
+	routes_dispatch(st->app, &st->rq, &st->done);
+	conf_leave(st->app);
+	st->ready = 1;
+	atomic_fetch_sub(&writers, 1);
+	MHD_resume_connection(st->conn);
+	return NULL;
+}
+
+/* 1 if the request went to a writer thread (connection suspended). */
+static int
+offload(struct app *app, struct rstate *st, struct MHD_Connection *c)
+{
+	pthread_attr_t at;
+	pthread_t t;
+	int ok;
+
+	if (atomic_fetch_add(&writers, 1) >= WRITERS) {
+		atomic_fetch_sub(&writers, 1);
+		return 0;
+	}
+	st->app = app;
+	st->conn = c;
+	MHD_suspend_connection(c);
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&at, 256 * 1024);
+	ok = pthread_create(&t, &at, writer_main, st) == 0;
+	pthread_attr_destroy(&at);
+	if (!ok) {
+		atomic_fetch_sub(&writers, 1);
+		MHD_resume_connection(c);
+	}
+	return ok;
+}
+
+/* Default worker threads per core (threads = 0 in parley.conf). */
+#define HTTP_THREADS_PER_CORE 1
 
 static const char *
 get_value(const struct req *rq, enum MHD_ValueKind kind, const char *name)
@@ -174,7 +247,8 @@ add_len(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
 {
 	size_t *n = cls;
 
-	*n += strlen(k) + (v ? strlen(v) : 0) + 2;
+	n[0] += strlen(k) + (v ? strlen(v) : 0) + 2;
+	n[1]++;
 	return MHD_YES;
 }
 
@@ -215,6 +289,17 @@ has_header(const struct resp *rs, const char *name)
 	return 0;
 }
 
+/* Vary for a text answer: a page with slots (an article) also differs by
+ * the reader's cookies (their name in the form, their held comments). */
+static const char *
+vary_value(int slotted)
+{
+	return slotted ? "Accept-Encoding, Cookie" : "Accept-Encoding";
+}
+
+/* Every answer not served from the page cache. encode.c decides coding,
+ * validators and 304 (send_entry applies the same rule to cached
+ * pages). */
 static enum MHD_Result
 send_resp(struct app *app, struct rstate *st, struct MHD_Connection *c,
     struct resp *rs)
@@ -243,7 +328,7 @@ send_resp(struct app *app, struct rstate *st, struct MHD_Connection *c,
 	if (eo.coding && !eo.not_modified)
 		MHD_add_response_header(r, "Content-Encoding", eo.coding);
 	if (eo.vary)
-		MHD_add_response_header(r, "Vary", "Accept-Encoding");
+		MHD_add_response_header(r, "Vary", vary_value(rs->nslots > 0));
 	if (eo.etag[0])
 		MHD_add_response_header(r, "ETag", eo.etag);
 	if (eo.last_modified[0])
@@ -258,8 +343,142 @@ send_resp(struct app *app, struct rstate *st, struct MHD_Connection *c,
 		MHD_add_response_header(r, rs->hname[i], rs->hval[i]);
 	st->status = status;
 	st->bytes = len;
+	if (rs->route)
+		st->route = rs->route;
 	ret = MHD_queue_response(c, (unsigned)status, r);
 	MHD_destroy_response(r);
+	return ret;
+}
+
+/* MHD is done with a cached page's bytes. */
+static void
+entry_free(void *cls)
+{
+	cache_release(NULL, cls);
+}
+
+/* The entry's own headers ("Name\tvalue\n" lines) into rs, but none
+ * that rs already has (a reader's copy sets its own Cache-Control). */
+static void
+entry_headers(struct resp *rs, const struct cache_entry *e,
+    struct arena *a)
+{
+	const char *p = e->headers;
+
+	while (*p) {
+		const char *tab = strchr(p, '\t'), *nl, *name;
+
+		if (tab == NULL || (nl = strchr(tab, '\n')) == NULL)
+			break;
+		name = arena_strndup(a, p, (size_t)(tab - p));
+		if (!has_header(rs, name))
+			resp_header(rs, name, arena_strndup(a, tab + 1,
+			    (size_t)(nl - tab - 1)));
+		p = nl + 1;
+	}
+}
+
+/*
+ * Answer from a cached page. A reader with bits of their own (a held
+ * comment, a remembered name) gets their copy spliced from the identity
+ * bytes and sent like any uncached answer (send_resp: encode.c). Everyone
+ * else gets the stored variant encode.c would choose, with the ETag and
+ * Last-Modified encode.c gave it when it was stored, and encode.c's 304
+ * rule (enc_conditions): the same answer a render would give.
+ */
+static enum MHD_Result
+send_entry(struct app *app, struct rstate *st, struct MHD_Connection *c,
+    const struct cache_entry *e, int fresh)
+{
+	struct MHD_Response *r;
+	struct resp rs;
+	enum MHD_Result ret;
+	enum cache_enc enc;
+	const struct cache_variant *v;
+	char lm[STR_HTTP_DATE_BYTES];
+	size_t i;
+	int status = 200, handed = 0;
+
+	memset(&rs, 0, sizeof(rs));
+	buf_init(&rs.body, 0);
+	if (e->nslots && page_personal(app, &st->rq,
+	    e->v[CACHE_IDENTITY].data, e->v[CACHE_IDENTITY].len, e->slot,
+	    e->nslots, e->owner, &rs)) {
+		rs.status = 200;
+		rs.content_type = arena_strdup(&st->a, e->content_type);
+		rs.nslots = e->nslots;
+		rs.route = arena_strdup(&st->a, e->label);
+		entry_headers(&rs, e, &st->a);
+		cache_release(app->cache, e);
+		st->src = MS_PERSONAL;
+		return send_resp(app, st, c, &rs);
+	}
+	enc = pc_choose(rq_header(&st->rq, "Accept-Encoding"), e);
+	v = &e->v[enc];
+	if (enc_conditions(&st->rq, v->etag, e->last_modified,
+	    (int64_t)time(NULL), lm)) {
+		status = 304;
+		st->src = MS_NOT_MODIFIED;
+		st->bytes = 0;
+		r = MHD_create_response_from_buffer(0, NULL,
+		    MHD_RESPMEM_PERSISTENT);
+	} else {
+		int fd = e->fd >= 0 && v->len > 0 ? dup(e->fd) : -1;
+
+		st->src = fresh ? MS_RENDER : MS_CACHE;
+		st->bytes = v->len;
+		if (fd >= 0) {
+			/* sendfile from the page's memory file, as nginx
+			 * does from disk; MHD closes the dup. */
+			r = MHD_create_response_from_fd_at_offset64(v->len, fd,
+			    v->off);
+			if (r == NULL)
+				close(fd);
+		} else {
+			/* No copy: MHD sends the cached bytes and lets go
+			 * of the entry when done with them. */
+			r = MHD_create_response_from_buffer_with_free_callback_cls(
+			    v->len, (void *)(uintptr_t)v->data, entry_free,
+			    (void *)(uintptr_t)e);
+			handed = r != NULL;
+		}
+	}
+	if (r == NULL) {
+		buf_free(&rs.body);
+		cache_release(app->cache, e);
+		return MHD_NO;
+	}
+	/* e stays valid until MHD_destroy_response below at least: the
+	 * response holds it when handed, we hold it otherwise. Headers as
+	 * send_resp sends them. */
+	if (status == 200) {
+		if (e->content_type[0])
+			MHD_add_response_header(r, "Content-Type",
+			    e->content_type);
+		if (enc == CACHE_GZIP)
+			MHD_add_response_header(r, "Content-Encoding", "gzip");
+		else if (enc == CACHE_BR)
+			MHD_add_response_header(r, "Content-Encoding", "br");
+	}
+	if (enc_compressible(e->content_type))
+		MHD_add_response_header(r, "Vary", vary_value(e->nslots > 0));
+	if (v->etag[0])
+		MHD_add_response_header(r, "ETag", v->etag);
+	if (lm[0])
+		MHD_add_response_header(r, "Last-Modified", lm);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy",
+	    "strict-origin-when-cross-origin");
+	entry_headers(&rs, e, &st->a); /* after page_personal's cookie */
+	for (i = 0; i < rs.nheaders; i++)
+		MHD_add_response_header(r, rs.hname[i], rs.hval[i]);
+	st->status = status;
+	st->route = arena_strdup(&st->a, e->label); /* e may go first */
+	ret = MHD_queue_response(c, (unsigned)status, r);
+	if (!handed)
+		cache_release(app->cache, e);
+	MHD_destroy_response(r);
+	buf_free(&rs.body);
 	return ret;
 }
 
@@ -283,20 +502,77 @@ send_error(struct app *app, struct rstate *st, struct MHD_Connection *c,
 	return ret;
 }
 
+/*
+ * A GET or HEAD without a query string may be answered from the page
+ * cache, keyed by its path; on a miss the handler renders, and a page it
+ * marks shared goes into the cache and is answered from there. A page
+ * with slots is spliced per reader (page_personal) on every path,
+ * cached or not, so a reader sees the same thing with the cache off.
+ * A request with a session cookie never touches the cache: what it is
+ * shown may be a staff member's own page (Edit links, their name, their
+ * CSRF token). All of it runs under conf_lock, response preparation
+ * included (the validators read the conf the page was made with).
+ */
 static enum MHD_Result
 dispatch(struct app *app, struct rstate *st, struct MHD_Connection *c)
 {
-	struct resp rs;
-
+	const struct cache_entry *e = NULL;
 	enum MHD_Result ret;
+	struct resp rs;
+	uint64_t gen = 0;
+	int keyed;
 
+	conf_enter(app);
+	keyed = app->cache && st->nargs == 0 &&
+	    (st->rq.method == M_GET || st->rq.method == M_HEAD) &&
+	    rq_cookie(&st->rq, SESSION_COOKIE) == NULL;
+	if (keyed) {
+		pc_sync(app);
+		e = cache_get(app->cache, st->rq.path, (int64_t)time(NULL));
+		if (e) {
+			ret = send_entry(app, st, c, e, 0);
+			conf_leave(app);
+			return ret;
+		}
+		gen = cache_generation(app->cache);
+	}
 	memset(&rs, 0, sizeof(rs));
 	buf_init(&rs.body, 0);
 	rs.status = 200;
-	conf_enter(app);
 	routes_dispatch(app, &st->rq, &rs);
-	/* Still under conf_lock: the validators read the conf the page was
-	 * made with (app_last_modified). */
+	if (rs.shared && rs.status == 200) {
+		if (keyed &&
+		    (e = pc_put(app, &st->rq, st->rq.path, &rs, gen)) != NULL) {
+			buf_free(&rs.body);
+			ret = send_entry(app, st, c, e, 1);
+			conf_leave(app);
+			return ret;
+		}
+		if (rs.nslots) {
+			struct resp pr;
+			size_t i;
+
+			memset(&pr, 0, sizeof(pr));
+			buf_init(&pr.body, 0);
+			if (page_personal(app, &st->rq, rs.body.data,
+			    rs.body.len, rs.slot, rs.nslots, rs.owner, &pr)) {
+				buf_free(&rs.body);
+				rs.body = pr.body;
+				st->src = MS_PERSONAL;
+			} else
+				buf_free(&pr.body);
+			/* The reader's headers (the form timestamp cookie,
+			 * a personal copy's Cache-Control), then the
+			 * page's own that they do not replace. */
+			for (i = 0; i < rs.nheaders; i++)
+				if (!has_header(&pr, rs.hname[i]))
+					resp_header(&pr, rs.hname[i],
+					    rs.hval[i]);
+			rs.nheaders = 0;
+			for (i = 0; i < pr.nheaders; i++)
+				resp_header(&rs, pr.hname[i], pr.hval[i]);
+		}
+	}
 	ret = send_resp(app, st, c, &rs);
 	conf_leave(app);
 	return ret;
@@ -311,7 +587,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	struct rstate *st = *con_cls;
 
 	if (st == NULL) {
-		size_t qlen = 0;
+		size_t qlen[2] = { 0, 0 };
 		const char *cl;
 
 		if ((st = calloc(1, sizeof(*st))) == NULL)
@@ -343,8 +619,9 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 			st->rq.method = M_OTHER;
 
 		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_len,
-		    &qlen);
-		if (strlen(url) + qlen > LIM_URI_BYTES) {
+		    qlen);
+		st->nargs = qlen[1];
+		if (strlen(url) + qlen[0] > LIM_URI_BYTES) {
 			st->early_status = 414;
 			st->early_msg = "That address is too long.";
 		} else if (st->rq.method == M_OTHER) {
@@ -385,6 +662,15 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (st->status != 0)
 		return MHD_YES; /* already answered */
+	if (st->ready) {
+		enum MHD_Result ret;
+
+		st->ready = 0;
+		conf_enter(app);
+		ret = send_resp(app, st, c, &st->done);
+		conf_leave(app);
+		return ret;
+	}
 	if (st->early_status) {
 		if (st->early_status == 405 && st->rq.method == M_OTHER) {
 			/* fall through to routing: it knows each page's Allow */
@@ -421,6 +707,9 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 			return send_error(app, st, c, 400,
 			    "The form could not be read.");
 	}
+	if (st->rq.method == M_POST && !strcmp(st->rq.path, "/comments") &&
+	    offload(app, st, c))
+		return MHD_YES;
 	return dispatch(app, st, c);
 }
 
@@ -437,6 +726,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (double)(t1.tv_sec - st->t0.tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - st->t0.tv_nsec) / 1e6;
+	metrics_record(st->route, st->status, ms / 1e3, st->src);
 	log_info("%s %s %s %d %zu %.2fms%s", st->rq.ip,
 	    str_log_safe(&st->a, st->method_str),
 	    str_log_safe(&st->a, st->rq.path), st->status, st->bytes, ms,
@@ -511,9 +801,12 @@ http_serve(struct app *app, const char *listen)
 	signal(SIGPIPE, SIG_IGN);
 
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	/* Handlers that wait for the disk run on writer threads (offload),
+	 * so one worker per core keeps the cores busy. */
 	threads = app->conf.threads > 0 ? app->conf.threads :
-	    (ncpu > 0 ? (int)ncpu : 1);
+	    HTTP_THREADS_PER_CORE * (ncpu > 0 ? (int)ncpu : 1);
 	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
+	    MHD_ALLOW_SUSPEND_RESUME |
 	    MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, app,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,

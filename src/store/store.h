@@ -421,9 +421,10 @@ struct store_ops {
 	enum perr (*tag_get)(struct store *st, struct arena *a,
 	    const char *slug, struct tag *out);
 	/* Newest of: any write to posts, comments, categories, tags, users,
-	 * media, old addresses or the settings page's values (kept by
-	 * triggers, so every writer counts, the CLI included), and the
-	 * newest listed publication at or before now. Unix seconds. */
+	 * media, old addresses or the settings page's values (the newest
+	 * entry of the change log changes_since reads, kept by triggers, so
+	 * every writer counts, the CLI included), and the newest listed
+	 * publication at or before now. Unix seconds. */
 	enum perr (*last_change)(struct store *st, int64_t now, int64_t *at);
 	/* Ranked hits (best first) for q; *total = all hits. A query with no
 	 * words gives none. Never fails for the query's syntax. */
@@ -505,6 +506,34 @@ struct store_ops {
 	 * the author ("author") with this WordPress id. */
 	enum perr (*wp_slug)(struct store *st, struct arena *a,
 	    const char *kind, int64_t wp_id, const char **slug);
+	/* --- page cache (issue 6) --- */
+	/* A number that changes whenever a write has been committed to the
+	 * store, by this process or another (the CLI approving a comment
+	 * while a server runs). Cheap enough for every request, and never
+	 * waits for a writer's commit to reach the disk. */
+	enum perr (*data_version)(struct store *st, int64_t *v);
+	/* Pending comments of one post written by commenter (the id in the
+	 * reader's signed cookie), ordered by (created, id). "" finds none. */
+	enum perr (*comment_list_mine)(struct store *st, struct arena *a,
+	    int64_t post_id, const char *commenter, struct comment **out,
+	    size_t *n);
+	/* Publication time of the next scheduled post after now (what readers
+	 * will see appear without any write), or 0 if none. */
+	enum perr (*post_next_scheduled)(struct store *st, int64_t now,
+	    int64_t *t);
+	/* durable 0: commits no longer wait for the disk (bulk loading by
+	 * `parley bench-data` only; a crash may lose the last writes);
+	 * durable 1 (the default): P_OK means durable again. */
+	enum perr (*set_durable)(struct store *st, int durable);
+	/* What changed since change number after, for page caches: up to max
+	 * post ids into ids (0 = something every page may show: a post's
+	 * title, a category, an author, a setting; -1 = nothing a shared
+	 * page shows: a held comment), *last = the newest change number.
+	 * after < 0 just reads *last. P_CONFLICT if after is older than the
+	 * log keeps, or more than max changes are pending: drop everything.
+	 * Every write, by any process, is logged in its own transaction. */
+	enum perr (*changes_since)(struct store *st, int64_t after,
+	    int64_t *ids, size_t max, size_t *n, int64_t *last);
 };
 
 struct store {
@@ -580,5 +609,10 @@ extern const struct store_ops store_sqlite_ops;
 #define store_export_channel(st, ...) ((st)->ops->export_channel((st), __VA_ARGS__))
 #define store_post_lookup(st, ...) ((st)->ops->post_lookup((st), __VA_ARGS__))
 #define store_wp_slug(st, ...) ((st)->ops->wp_slug((st), __VA_ARGS__))
+#define store_data_version(st, ...) ((st)->ops->data_version((st), __VA_ARGS__))
+#define store_comment_list_mine(st, ...) ((st)->ops->comment_list_mine((st), __VA_ARGS__))
+#define store_post_next_scheduled(st, ...) ((st)->ops->post_next_scheduled((st), __VA_ARGS__))
+#define store_set_durable(st, ...) ((st)->ops->set_durable((st), __VA_ARGS__))
+#define store_changes_since(st, ...) ((st)->ops->changes_since((st), __VA_ARGS__))
 
 #endif

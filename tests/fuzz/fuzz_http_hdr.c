@@ -25,7 +25,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size] = '\0';
 	c = enc_choose(s);
 	assert(c == CODING_IDENTITY || c == CODING_GZIP || c == CODING_BR);
-	enc_etag((const char *)data, size, NULL, CODING_IDENTITY, etag);
+	enc_etag((const char *)data, size, etag);
 	(void)enc_none_match(s, etag);
 	(void)enc_none_match(s, "W/\"0123456789abcdef0123456789abcdef-br\"");
 	if (str_parse_http_date(s, &t) == P_OK) {

@@ -283,14 +283,19 @@ def test_cache_control_per_kind(srv):
     check(r.h("ETag") is None, "a 404 has an ETag")
 
 
-def test_article_with_form_has_weak_etag(srv):
-    """The comment form's signed timestamp changes on every render; the
-    page means the same, so its validator is weak and stable."""
+def test_article_with_form_has_stable_strong_etag(srv):
+    """The comment form's signed timestamp travels in the parley_ts
+    cookie, not in the page: every reader gets the same bytes, so the
+    article's validator is strong and stable, and rereading revalidates."""
     p = open_article(srv)
     a, b = curl(srv, p), curl(srv, p)
-    check(a.h("ETag").startswith('W/"'), "article ETag %r" % a.h("ETag"))
+    check(a.h("ETag").startswith('"'), "article ETag %r" % a.h("ETag"))
     check(a.h("ETag") == b.h("ETag"), "article ETag moved: %s %s" % (
         a.h("ETag"), b.h("ETag")))
+    check("parley_ts=" in (a.h("Set-Cookie") or ""), "no form timestamp "
+          "cookie: %r" % a.h("Set-Cookie"))
+    r = curl(srv, p, {"If-None-Match": a.h("ETag")})
+    check(r.status == 304, "rereading the article: %d" % r.status)
     # A closed article has no form and a strong ETag.
     for d in srv.get("/api/v1/posts?page=2").json()["posts"] + \
             srv.get("/api/v1/posts").json()["posts"]:

@@ -64,9 +64,11 @@ def test_reply_link_and_redirect_keep_the_page(srv):
     root = srv.get(path + "?cpage=2").html()
     link = root.find("a", cls="comment-reply-link").get("href")
     check("cpage=2" in link, "reply link loses the page: %s" % link)
-    form = comment_form(srv.get(link.split("#")[0]).html())
-    check(form and form["parent_id"] != "0", "reply form not replying")
+    # The same client reads the form and posts it: the form's signed
+    # timestamp comes with the page as the parley_ts cookie.
     c = srv.client()
+    form = comment_form(c.get(link.split("#")[0]).html())
+    check(form and form["parent_id"] != "0", "reply form not replying")
     r, _ = post_comment(c, path, form=form, parent_id=form["parent_id"],
                         text="A reply on the second page.")
     check(r.status == 303, "reply: %d" % r.status)

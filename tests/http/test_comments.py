@@ -582,9 +582,16 @@ def test_forged_form_token_goes_to_spam(srv):
     marker = unique("forged-ts-")
     for ts in ("", "t1.AAAA", "garbage"):
         m = marker + ts.replace(".", "")
-        r, _ = post_comment(srv.client(), path, author=unique("Forger "),
+        # The timestamp comes in the form or, from a shared page, in the
+        # parley_ts cookie: forge (or drop) both.
+        c = srv.client()
+        form = comment_form(c.get(path).html())
+        c.cookies.pop("parley_ts", None)
+        if ts:
+            c.cookies["parley_ts"] = ts
+        r, _ = post_comment(c, path, author=unique("Forger "),
                             email="forger@example.org", text="Hi %s" % m,
-                            extra={"ts": ts})
+                            extra={"ts": ts}, form=form)
         check(r.status == 303, "ts=%r: %d" % (ts, r.status))
         check(srv.find_comment(m, "spam") is not None,
               "ts=%r: comment not sent to spam" % ts)
@@ -680,6 +687,7 @@ def test_concurrent_comments_all_stored(srv):
     def worker(w):
         try:
             c = srv.client()
+            c.cookies.update(c0.cookies)  # the form's timestamp cookie
             for i in range(4):
                 r, _ = post_comment(c, path, author="Worker %d" % w,
                                     email="w%d@example.org" % w,

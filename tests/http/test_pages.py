@@ -375,7 +375,8 @@ def test_comment_links_are_nofollow_ugc(srv):
 
 def test_comment_form_on_open_article(srv):
     p = big_discussion(srv)
-    root = get_ok(srv, path_of(p["url"])).html()
+    r = get_ok(srv, path_of(p["url"]))
+    root = r.html()
     check(root.find(id="respond") is not None, "no #respond section")
     f = comment_form(root)
     check(f is not None, "no comment form")
@@ -384,7 +385,13 @@ def test_comment_form_on_open_article(srv):
     check(f.get("post_id") == str(p["id"]), "post_id %r, want %d" % (
         f.get("post_id"), p["id"]))
     check(f.get("parent_id") == "0", "parent_id %r" % f.get("parent_id"))
-    check(len(f.get("ts", "")) > 10, "no signed ts in the form")
+    # The signed time the form was shown: in a cookie sent back only to
+    # /comments, so the page itself is the same for every reader.
+    ts = [c for c in r.header_all("Set-Cookie")
+          if c.startswith("parley_ts=")]
+    check(ts and len(ts[0].split(";")[0]) > 20 and
+          "path=/comments" in ts[0].lower(),
+          "no signed form timestamp cookie: %r" % ts)
     for name in ("author", "email", "url", "comment", "hp_url"):
         check(name in f, "form has no field %s" % name)
     for lab in ("author", "email", "url", "comment"):

@@ -208,13 +208,13 @@ test_clock_moves_on_any_write(void **state)
 	struct fx *f = *state;
 	int64_t at;
 
-	sql(f, "UPDATE changes SET at = 1000");
+	sql(f, "UPDATE change_log SET at = 1000");
 	assert_int_equal(store_last_change(f->st, T0 - 10, &at), P_OK);
 	assert_int_equal(at, 1000);
 	sql(f, "UPDATE users SET name = 'Ann B.'");
 	assert_int_equal(store_last_change(f->st, T0 - 10, &at), P_OK);
 	assert_true(at > T0);
-	sql(f, "UPDATE changes SET at = 1000");
+	sql(f, "UPDATE change_log SET at = 1000");
 	sql(f, "DELETE FROM post_categories");
 	assert_int_equal(store_last_change(f->st, T0 - 10, &at), P_OK);
 	assert_int_equal(at, 1000); /* no row deleted: no trigger */

@@ -1945,6 +1945,114 @@ test_archive_list(void **state)
 	    &ar, &n), P_BADINPUT);
 }
 
+/* Every commit moves data_version; the change log says which
+ * article's pages changed, whoever wrote. */
+static void
+test_data_version_and_changes(void **state)
+{
+	struct fx *f = *state;
+	struct store *other;
+	int64_t v0, v1, v2, post, c1, last0, last, ids[8];
+	size_t n;
+
+	post = post_ok(f, "dv", T0);
+	assert_int_equal(store_data_version(f->st, &v0), P_OK);
+	assert_int_equal(store_data_version(f->st, &v1), P_OK);
+	assert_int_equal(v0, v1);
+	assert_int_equal(store_changes_since(f->st, -1, NULL, 0, &n, &last0),
+	    P_OK);
+	/* A pending comment changes no shared page: logged as -1, which
+	 * moves only the clock (Last-Modified). */
+	c1 = comment_ok(f, post, 0, T0 + 1, CS_PENDING);
+	assert_int_equal(store_changes_since(f->st, last0, ids, 8, &n, &last),
+	    P_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], -1);
+	last0 = last;
+	/* Approval from another process (the CLI). */
+	assert_int_equal(open_backend(f->path, 0, &other), P_OK);
+	assert_int_equal(store_comment_set_status(other, c1, CS_APPROVED),
+	    P_OK);
+	store_close(other);
+	assert_int_equal(store_data_version(f->st, &v2), P_OK);
+	assert_true(v2 != v1);
+	assert_int_equal(store_changes_since(f->st, last0, ids, 8, &n, &last),
+	    P_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], post);
+	assert_true(last > last0);
+	/* A new post concerns every page. */
+	post_ok(f, "dv2", T0);
+	assert_int_equal(store_changes_since(f->st, last, ids, 8, &n, &last0),
+	    P_OK);
+	assert_true(n >= 1);
+	assert_int_equal(ids[0], 0);
+	/* More than max pending: drop everything. */
+	assert_int_equal(store_changes_since(f->st, 0, ids, 1, &n, &last),
+	    P_CONFLICT);
+	assert_int_equal(last, last0);
+}
+
+static void
+test_comment_list_mine(void **state)
+{
+	struct fx *f = *state;
+	struct comment *rows;
+	size_t n;
+	int64_t p1, p2, a, b;
+
+	p1 = post_ok(f, "mine-1", T0);
+	p2 = post_ok(f, "mine-2", T0);
+	comment_ok(f, p1, 0, T0 + 1, CS_APPROVED);   /* not pending */
+	b = comment_ok(f, p1, 0, T0 + 3, CS_PENDING);
+	a = comment_ok(f, p1, 0, T0 + 2, CS_PENDING);
+	comment_ok(f, p2, 0, T0 + 2, CS_PENDING);    /* other post */
+	comment_ok(f, p1, 0, T0 + 4, CS_SPAM);
+	assert_int_equal(store_comment_list_mine(f->st, &f->a, p1,
+	    "cookie-carol", &rows, &n), P_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[0].id, a);
+	assert_int_equal(rows[1].id, b);
+	assert_int_equal(store_comment_list_mine(f->st, &f->a, p1,
+	    "someone-else", &rows, &n), P_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_comment_list_mine(f->st, &f->a, p1, "", &rows,
+	    &n), P_OK);
+	assert_int_equal(n, 0);
+}
+
+static void
+test_post_next_scheduled(void **state)
+{
+	struct fx *f = *state;
+	int64_t t, now = (int64_t)time(NULL);
+
+	assert_int_equal(store_post_next_scheduled(f->st, now, &t), P_OK);
+	assert_int_equal(t, 0);
+	post_ok(f, "past", T0);
+	post_ok(f, "later", now + 2 * DAY);
+	post_ok(f, "soon", now + DAY);
+	assert_int_equal(store_post_next_scheduled(f->st, now, &t), P_OK);
+	assert_int_equal(t, now + DAY);
+	assert_int_equal(store_post_next_scheduled(f->st, now + DAY, &t),
+	    P_OK);
+	assert_int_equal(t, now + 2 * DAY);
+}
+
+static void
+test_set_durable(void **state)
+{
+	struct fx *f = *state;
+	int64_t post;
+
+	assert_int_equal(store_set_durable(f->st, 0), P_OK);
+	post = post_ok(f, "bulk", T0);
+	comment_ok(f, post, 0, T0 + 1, CS_APPROVED);
+	assert_int_equal(store_set_durable(f->st, 1), P_OK);
+	reopen(f);
+	assert_count(f, post, 1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -1998,6 +2106,10 @@ main(void)
 		T(test_search_paging),
 		T(test_comment_list_recent),
 		T(test_archive_list),
+		T(test_data_version_and_changes),
+		T(test_comment_list_mine),
+		T(test_post_next_scheduled),
+		T(test_set_durable),
 	};
 
 	/* Days are UTC whatever the local zone: run far from UTC. */
