@@ -1,5 +1,6 @@
 /* xmlout.c: WXR 1.2 element writers (contract in xmlout.h). */
 #include "xmlout.h"
+#include "../base/str.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -14,33 +15,11 @@
 static size_t
 xml_char(const unsigned char *s, size_t n)
 {
-	size_t len, i;
 	uint32_t cp;
+	size_t len = str_utf8_seq(s, n, &cp);
 
-	if (s[0] < 0x80)
-		return (s[0] >= 0x20 || s[0] == '\t' || s[0] == '\n' ||
-		    s[0] == '\r') ? 1 : 0;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		len = 2;
-		cp = s[0] & 0x1F;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		len = 3;
-		cp = s[0] & 0x0F;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
-	    cp == 0xFFFE || cp == 0xFFFF)
+	if (len == 0 || (cp < 0x20 && cp != '\t' && cp != '\n' &&
+	    cp != '\r') || cp == 0xFFFE || cp == 0xFFFF)
 		return 0;
 	return len;
 }
