@@ -398,37 +398,15 @@ h_feed_posts(struct app *app, struct req *rq, struct resp *rs,
 	int64_t total;
 
 	feed_init(&fd, app, rq, rs, f);
-	if (category) {
-		struct category c;
+	if (category || tag || author) {
+		struct archive_page ar;
 
-		if (store_category_get(app->store, rq->a, category, &c) !=
-		    P_OK) {
-			h_error(app, rq, rs, 404, "There is no such category.");
+		if (!archive_find(app, rq, rs, category ? ARCH_CATEGORY :
+		    tag ? ARCH_TAG : ARCH_AUTHOR, category ? category :
+		    tag ? tag : author, &q, &ar))
 			return;
-		}
-		q.category_slug = c.slug;
-		page = url_category(rq->a, c.slug);
-		what = arena_printf(rq->a, "Category: %s", c.name);
-	} else if (tag) {
-		struct tag t;
-
-		if (store_tag_get(app->store, rq->a, tag, &t) != P_OK) {
-			h_error(app, rq, rs, 404, "There is no such tag.");
-			return;
-		}
-		q.tag_slug = t.slug;
-		page = url_tag(rq->a, t.slug);
-		what = arena_printf(rq->a, "Tag: %s", t.name);
-	} else if (author) {
-		struct user u;
-
-		if (store_user_get(app->store, rq->a, author, &u) != P_OK) {
-			h_error(app, rq, rs, 404, "There is no such author.");
-			return;
-		}
-		q.author_login = u.login;
-		page = url_author(rq->a, u.login);
-		what = arena_printf(rq->a, "Posts by %s", u.name);
+		page = ar.url;
+		what = ar.heading;
 	}
 	q.limit = FEED_POSTS;
 	if (store_post_list(app->store, rq->a, &q, &posts, &n, &total) !=

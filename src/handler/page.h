@@ -101,4 +101,20 @@ void form_ts_cookie(struct app *app, struct req *rq, struct resp *rs);
 
 /* Commenter id from the signed cookie, or NULL (handler/comment.c). */
 const char *commenter_from_cookie(struct app *app, struct req *rq);
+/* A category, tag or author archive (handler/post.c; kind is the store's
+ * enum archive_kind, ARCH_MONTH excepted): the listing pages and their
+ * feeds resolve the slug the same way. */
+struct archive_page {
+	const char *url;         /* site-relative listing URL */
+	const char *heading;     /* "Category: X", "Tag: X", "Posts by X" */
+	const char *description; /* meta description of the listing */
+	const char *title;       /* page title with the site's */
+	const char *cache_tag;   /* page-cache dependency tag */
+};
+/* Sets q's filter and *out (arena-owned) and returns 1; if no such
+ * archive, writes the 404 page into rs and returns 0. */
+int archive_find(struct app *app, struct req *rq, struct resp *rs,
+    enum archive_kind kind, const char *slug, struct post_query *q,
+    struct archive_page *out);
+
 #endif

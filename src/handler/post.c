@@ -144,63 +144,93 @@ h_front(struct app *app, struct req *rq, struct resp *rs, int64_t page)
 	listing(app, rq, rs, &q, page, NULL, "/", NULL, NULL, TAG_FRONT);
 }
 
+int
+archive_find(struct app *app, struct req *rq, struct resp *rs,
+    enum archive_kind kind, const char *slug, struct post_query *q,
+    struct archive_page *out)
+{
+	struct category c;
+	struct tag t;
+	struct user u;
+	const char *site = app->conf.title;
+
+	switch (kind) {
+	case ARCH_CATEGORY:
+		if (store_category_get(app->store, rq->a, slug, &c) != P_OK)
+			break;
+		q->category_slug = c.slug;
+		out->url = url_category(rq->a, c.slug);
+		out->heading = arena_printf(rq->a, "Category: %s", c.name);
+		out->description = arena_printf(rq->a, "Articles in %s on %s.",
+		    c.name, site);
+		out->title = arena_printf(rq->a, "%s \xe2\x80\x93 %s", c.name,
+		    site);
+		out->cache_tag = arena_printf(rq->a, "cat:%s", c.slug);
+		return 1;
+	case ARCH_TAG:
+		if (store_tag_get(app->store, rq->a, slug, &t) != P_OK)
+			break;
+		q->tag_slug = t.slug;
+		out->url = url_tag(rq->a, t.slug);
+		out->heading = arena_printf(rq->a, "Tag: %s", t.name);
+		out->description = arena_printf(rq->a, "Articles tagged %s on "
+		    "%s.", t.name, site);
+		out->title = arena_printf(rq->a, "%s \xe2\x80\x93 %s", t.name,
+		    site);
+		out->cache_tag = arena_printf(rq->a, "tag:%s", t.slug);
+		return 1;
+	case ARCH_AUTHOR:
+		if (store_user_get(app->store, rq->a, slug, &u) != P_OK)
+			break;
+		q->author_login = u.login;
+		out->url = url_author(rq->a, u.login);
+		out->heading = arena_printf(rq->a, "Posts by %s", u.name);
+		out->description = arena_printf(rq->a, "Articles by %s on %s.",
+		    u.name, site);
+		out->title = arena_printf(rq->a, "Posts by %s \xe2\x80\x93 %s",
+		    u.name, site);
+		out->cache_tag = arena_printf(rq->a, "author:%s", u.login);
+		return 1;
+	case ARCH_MONTH: /* date archives are built from their path */
+		break;
+	}
+	h_error(app, rq, rs, 404, kind == ARCH_CATEGORY ?
+	    "There is no such category." : kind == ARCH_TAG ?
+	    "There is no such tag." : "There is no such author.");
+	return 0;
+}
+
+static void
+archive(struct app *app, struct req *rq, struct resp *rs,
+    enum archive_kind kind, const char *slug, int64_t page)
+{
+	struct post_query q = { 0 };
+	struct archive_page ar;
+
+	if (archive_find(app, rq, rs, kind, slug, &q, &ar))
+		listing(app, rq, rs, &q, page, ar.heading, ar.url,
+		    ar.description, ar.title, ar.cache_tag);
+}
+
 void
 h_category(struct app *app, struct req *rq, struct resp *rs,
     const char *slug, int64_t page)
 {
-	struct post_query q = { 0 };
-	struct category c;
-
-	if (store_category_get(app->store, rq->a, slug, &c) != P_OK) {
-		h_error(app, rq, rs, 404, "There is no such category.");
-		return;
-	}
-	q.category_slug = c.slug;
-	listing(app, rq, rs, &q, page,
-	    arena_printf(rq->a, "Category: %s", c.name),
-	    url_category(rq->a, c.slug), arena_printf(rq->a, "Articles in "
-	    "%s on %s.", c.name, app->conf.title), arena_printf(rq->a,
-	    "%s \xe2\x80\x93 %s", c.name, app->conf.title),
-	    arena_printf(rq->a, "cat:%s", c.slug));
+	archive(app, rq, rs, ARCH_CATEGORY, slug, page);
 }
 
 void
 h_author(struct app *app, struct req *rq, struct resp *rs,
     const char *login, int64_t page)
 {
-	struct post_query q = { 0 };
-	struct user u;
-
-	if (store_user_get(app->store, rq->a, login, &u) != P_OK) {
-		h_error(app, rq, rs, 404, "There is no such author.");
-		return;
-	}
-	q.author_login = u.login;
-	listing(app, rq, rs, &q, page,
-	    arena_printf(rq->a, "Posts by %s", u.name),
-	    url_author(rq->a, u.login), arena_printf(rq->a, "Articles by %s "
-	    "on %s.", u.name, app->conf.title), arena_printf(rq->a,
-	    "Posts by %s \xe2\x80\x93 %s", u.name, app->conf.title),
-	    arena_printf(rq->a, "author:%s", u.login));
+	archive(app, rq, rs, ARCH_AUTHOR, login, page);
 }
 
 void
 h_tag(struct app *app, struct req *rq, struct resp *rs, const char *slug,
     int64_t page)
 {
-	struct post_query q = { 0 };
-	struct tag t;
-
-	if (store_tag_get(app->store, rq->a, slug, &t) != P_OK) {
-		h_error(app, rq, rs, 404, "There is no such tag.");
-		return;
-	}
-	q.tag_slug = t.slug;
-	listing(app, rq, rs, &q, page, arena_printf(rq->a, "Tag: %s", t.name),
-	    url_tag(rq->a, t.slug), arena_printf(rq->a, "Articles tagged "
-	    "%s on %s.", t.name, app->conf.title), arena_printf(rq->a,
-	    "%s \xe2\x80\x93 %s", t.name, app->conf.title),
-	    arena_printf(rq->a, "tag:%s", t.slug));
+	archive(app, rq, rs, ARCH_TAG, slug, page);
 }
 
 void
