@@ -1,7 +1,7 @@
 # Parley: plain make + pkg-config. `make` builds build/parley.
 # make check | make demo | make bench | make sanitize | make fuzz | make clean
 
-PKGS     := libmicrohttpd sqlite3 md4c inih libsodium zlib libbrotlienc expat gumbo
+PKGS     := libmicrohttpd sqlite3 md4c inih libsodium zlib libbrotlienc expat gumbo libxxhash
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \

@@ -41,4 +41,4 @@ echo "--- inclusive (top 45) ---"
 callgrind_annotate --inclusive=yes "$TMP/cg.out" 2>/dev/null | grep -v '^\(--\|Ir\|Profile\|I1\|D1\|LL\|Time\|Trig\|Prof\|Even\|Thre\|Incl\|User\|Auto\)' | grep '%' | grep -v '???:0x' | head -45 | cut -c1-120
 echo "--- self (top 25) ---"
 callgrind_annotate "$TMP/cg.out" 2>/dev/null | grep '%' | grep -v 'PROGRAM TOTALS' | head -25 | cut -c1-120
-rm -rf "$TMP"
+[ -n "$KEEP" ] && cp "$TMP/cg.out" "$KEEP"; rm -rf "$TMP"

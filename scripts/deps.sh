@@ -2,7 +2,7 @@
 # Install the Debian packages Parley builds and tests with, if missing.
 set -e
 PKGS="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libmd4c-dev
-libinih-dev libsodium-dev libcmocka-dev libexpat1-dev libgumbo-dev tidy curl
+libinih-dev libsodium-dev libcmocka-dev libexpat1-dev libgumbo-dev libxxhash-dev tidy curl
 python3 sqlite3 time zlib1g-dev libbrotli-dev brotli python3-feedparser wrk"
 missing=""
 for p in $PKGS; do

@@ -56,8 +56,12 @@ buf_add(struct buf *b, const void *p, size_t n)
 {
 	enum perr e;
 
-	if ((e = grow(b, n)) != P_OK)
-		return e;
+	/* Room already there (the common case once a page's buffer is
+	 * reserved): no call to grow(). */
+	if (n >= b->cap - b->len || (b->max && b->len + n > b->max)) {
+		if ((e = grow(b, n)) != P_OK)
+			return e;
+	}
 	if (n)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;

@@ -278,6 +278,35 @@ h_date_archive(struct app *app, struct req *rq, struct resp *rs, int y,
 	    arena_printf(rq->a, "date:%s", url_date(rq->a, y, m, d)));
 }
 
+/* The names comment.html reads: one frame slot each. Every comment sets
+ * every slot, so nothing is ever looked up in an enclosing scope. */
+enum {
+	CF_ID, CF_DEPTH, CF_PERMALINK, CF_REMOVED, CF_PENDING, CF_BY_AUTHOR,
+	CF_CAN_REPLY, CF_REPLY_URL, CF_STATUS_URL, CF_EDITED, CF_EDIT_URL,
+	CF_DATE_ISO, CF_DATE_HUMAN, CF_AUTHOR, CF_AUTHOR_SITE, CF_BODY,
+	CF_HAS_CHILDREN, CF_CHILDREN, CF__N
+};
+static const char *const comment_keys[CF__N] = {
+	"id", "depth", "permalink", "removed", "pending", "by_post_author",
+	"can_reply", "reply_url", "status_url", "edited", "edit_url",
+	"date_iso", "date_human", "author", "author_site", "body",
+	"has_children", "children",
+};
+
+struct tctx;
+
+/* One nesting level of the thread being rendered: the siblings walked,
+ * and the frame and text the current one is rendered from. A comment's
+ * replies are one level down, so a level's frame stays intact while its
+ * comment's replies are rendered. */
+struct tlevel {
+	struct tctx *t;
+	size_t level;
+	const struct thread_node *first, *cur;
+	struct tval *frame;
+	char iso[21], human[48], permalink[32];
+};
+
 struct tctx {
 	struct app *app;
 	struct arena *a;
@@ -292,6 +321,7 @@ struct tctx {
 	/* Comments of a thread mostly share their day: format it once. */
 	int64_t day;
 	char human[48], iso_day[12]; /* "YYYY-MM-DDT" */
+	struct tlevel lv[LIM_DEPTH_MAX + 1];
 };
 
 /* Decimal digits of v into p (v >= 0), returns the end. */
@@ -325,15 +355,14 @@ cat_int(struct arena *a, const char *prefix, int64_t v, const char *suffix)
 
 /* The comment's dates, as str_iso8601() and str_human_date() write them. */
 static void
-comment_dates(struct tctx *t, int64_t when, char iso[21], char **human)
+comment_dates(struct tctx *t, int64_t when, char iso[21], char human[48])
 {
 	int64_t day = when >= 0 ? when / 86400 : -1, sec;
 
 	if (when < 0) {
 		str_iso8601(when, iso);
-		str_human_date(when, t->human, sizeof(t->human));
-		t->day = -1;
-		*human = t->human;
+		str_human_date(when, human, 48);
+		t->day = -2;
 		return;
 	}
 	if (day != t->day) {
@@ -343,6 +372,7 @@ comment_dates(struct tctx *t, int64_t when, char iso[21], char **human)
 		t->iso_day[11] = '\0';
 		t->day = day;
 	}
+	memcpy(human, t->human, sizeof(t->human));
 	sec = when % 86400;
 	memcpy(iso, t->iso_day, 11);
 	iso[11] = (char)('0' + sec / 36000);
@@ -355,62 +385,106 @@ comment_dates(struct tctx *t, int64_t when, char iso[21], char **human)
 	iso[18] = (char)('0' + sec % 10);
 	iso[19] = 'Z';
 	iso[20] = '\0';
-	*human = t->human;
 }
 
-
-static struct tval *
-nodes_to_list(struct tctx *t, const struct thread_node *n)
+static size_t
+count_nodes(const struct thread_node *n)
 {
-	struct tval *l = tv_list(t->a);
+	size_t k = 0;
 
-	for (; n; n = n->next) {
-		struct tval *o = tv_push(l);
-		const struct comment *c = n->c;
-		char iso[21], *human;
+	for (; n; n = n->next)
+		k++;
+	return k;
+}
 
-		tv_int(o, "id", c->id);
-		tv_int(o, "depth", n->depth);
-		tv_str(o, "permalink", cat_int(t->a, "#comment-", c->id, ""));
-		/* Every node sets every key: a missing one would be looked
-		 * up in the enclosing (parent comment's) scope. */
-		tv_bool(o, "removed", n->removed);
-		tv_bool(o, "pending", n->pending);
-		tv_bool(o, "by_post_author", !n->removed && c->user_id != 0 &&
-		    c->user_id == t->p->author_id);
-		tv_bool(o, "can_reply", 0);
-		tv_str(o, "reply_url", "");
-		/* A held comment's writer gets its private status link. */
-		tv_str(o, "status_url", n->pending ? comment_status_url(t->app,
-		    t->a, c->id) : "");
-		tv_bool(o, "edited", !n->removed && c->moderator_edited);
-		tv_str(o, "edit_url", t->staff ? arena_printf(t->a,
-		    "/admin/comments/%lld/", (long long)c->id) : "");
-		comment_dates(t, c->created, iso, &human);
-		tv_str(o, "date_iso", iso);
-		tv_str(o, "date_human", human);
-		if (n->removed) {
-			tv_str(o, "author", "");
-			tv_str(o, "author_site", "");
-			tv_html(o, "body", html_trusted_literal(""));
-		} else {
-			tv_str(o, "author", c->author);
-			tv_str(o, "author_site", commenter_site(c->url) ?
-			    c->url : "");
-			/* Rendered and sanitised by render/markdown.c when
-			 * the comment was written. */
-			tv_html(o, "body", (struct html_trusted){ c->body_html });
-			if (t->open && !n->pending && n->depth < t->max_depth) {
-				tv_bool(o, "can_reply", 1);
-				tv_str(o, "reply_url", cat_int(t->a,
-				    t->reply_base, c->id, t->reply_tail));
-			}
-		}
-		tv_bool(o, "has_children", n->first != NULL);
-		tv_put(o, "children", n->first ? nodes_to_list(t, n->first) :
-		    tv_list(t->a));
+static const struct tval *next_comment(void *arg, size_t k);
+
+/* Comments starting at first, rendered at level (0 = the thread's top). */
+static void
+put_comments(struct tctx *t, struct tval *obj, size_t slot, const char *key,
+    size_t level, const struct thread_node *first)
+{
+	struct tlevel *lv;
+	size_t n = count_nodes(first);
+
+	/* thread_build() caps depth at max_depth <= LIM_DEPTH_MAX. */
+	if (level >= sizeof(t->lv) / sizeof(t->lv[0]))
+		n = 0;
+	else {
+		lv = &t->lv[level];
+		lv->t = t;
+		lv->level = level;
+		lv->first = first;
+		lv->cur = NULL;
 	}
-	return l;
+	if (key)
+		tv_iter(obj, key, n, n ? next_comment : NULL,
+		    n ? &t->lv[level] : NULL);
+	else
+		tv_fiter(obj, slot, n, n ? next_comment : NULL,
+		    n ? &t->lv[level] : NULL);
+}
+
+/* Item k of a level: its frame refilled with the next comment. Items
+ * are asked for in order, each once. */
+static const struct tval *
+next_comment(void *arg, size_t k)
+{
+	struct tlevel *lv = arg;
+	struct tctx *t = lv->t;
+	const struct thread_node *n;
+	const struct comment *c;
+	struct tval *f;
+	char *p;
+
+	n = lv->cur = k == 0 ? lv->first : lv->cur ? lv->cur->next : NULL;
+	if (n == NULL)
+		return NULL;
+	c = n->c;
+	if (lv->frame == NULL)
+		lv->frame = tv_frame(t->a, comment_keys, CF__N);
+	f = lv->frame;
+	tv_fint(f, CF_ID, c->id);
+	tv_fint(f, CF_DEPTH, n->depth);
+	p = put_int(lv->permalink + strlen("#comment-"), c->id < 0 ? 0 : c->id);
+	memcpy(lv->permalink, "#comment-", strlen("#comment-"));
+	*p = '\0';
+	tv_fstr(f, CF_PERMALINK, lv->permalink);
+	tv_fbool(f, CF_REMOVED, n->removed);
+	tv_fbool(f, CF_PENDING, n->pending);
+	tv_fbool(f, CF_BY_AUTHOR, !n->removed && c->user_id != 0 &&
+	    c->user_id == t->p->author_id);
+	tv_fbool(f, CF_CAN_REPLY, 0);
+	tv_fstr(f, CF_REPLY_URL, "");
+	/* A held comment's writer gets its private status link. */
+	tv_fstr(f, CF_STATUS_URL, n->pending ? comment_status_url(t->app,
+	    t->a, c->id) : "");
+	tv_fbool(f, CF_EDITED, !n->removed && c->moderator_edited);
+	tv_fstr(f, CF_EDIT_URL, t->staff ? arena_printf(t->a,
+	    "/admin/comments/%lld/", (long long)c->id) : "");
+	comment_dates(t, c->created, lv->iso, lv->human);
+	tv_fstr(f, CF_DATE_ISO, lv->iso);
+	tv_fstr(f, CF_DATE_HUMAN, lv->human);
+	if (n->removed) {
+		tv_fstr(f, CF_AUTHOR, "");
+		tv_fstr(f, CF_AUTHOR_SITE, "");
+		tv_fhtml(f, CF_BODY, html_trusted_literal(""));
+	} else {
+		tv_fstr(f, CF_AUTHOR, c->author);
+		tv_fstr(f, CF_AUTHOR_SITE, commenter_site(c->url) ? c->url :
+		    "");
+		/* Rendered and sanitised by render/markdown.c when the
+		 * comment was written. */
+		tv_fhtml(f, CF_BODY, (struct html_trusted){ c->body_html });
+		if (t->open && !n->pending && n->depth < t->max_depth) {
+			tv_fbool(f, CF_CAN_REPLY, 1);
+			tv_fstr(f, CF_REPLY_URL, cat_int(t->a, t->reply_base,
+			    c->id, t->reply_tail));
+		}
+	}
+	tv_fbool(f, CF_HAS_CHILDREN, n->first != NULL);
+	put_comments(t, f, CF_CHILDREN, NULL, lv->level + 1, n->first);
+	return f;
 }
 
 /* What crawlers and link previews read: OpenGraph article tags, the
@@ -523,7 +597,7 @@ article_render(struct app *app, struct req *rq, struct resp *rs,
 		shared = 0;
 	if (shared)
 		personal = 0;
-	if ((e = store_comment_list_post(app->store, rq->a, p->id, &cs, &n)) !=
+	if ((e = store_comment_list_thread(app->store, rq->a, p->id, &cs, &n)) !=
 	    P_OK) {
 		h_error(app, rq, rs, 503, "The comments could not be read.");
 		return;
@@ -538,11 +612,11 @@ article_render(struct app *app, struct req *rq, struct resp *rs,
 	tv_html(po, "body", (struct html_trusted){ p->body_html });
 	tv_put(ctx, "post", po);
 
+	memset(&t, 0, sizeof(t));
 	t.app = app;
 	t.a = rq->a;
 	t.p = p;
 	t.day = -2;
-	t.staff = 0;
 	if (ad.role != ROLE_NONE) {
 		t.staff = admin_may_post(&ad, p->author_id);
 		if (t.staff)
@@ -610,7 +684,7 @@ article_render(struct app *app, struct req *rq, struct resp *rs,
 	}
 	t.reply_tail = arena_printf(rq->a, "%s#respond", t.cpage);
 	tv_bool(ctx, "has_comments", roots != NULL);
-	tv_put(ctx, "comments", nodes_to_list(&t, roots));
+	put_comments(&t, ctx, 0, "comments", 0, roots);
 	tv_bool(ctx, "comments_open", t.open);
 	if (t.open) {
 		if (f == NULL) {
@@ -765,7 +839,7 @@ page_personal(struct app *app, struct req *rq, const char *body, size_t len,
 		t.reply_tail = "#respond";
 		t.day = -2;
 		t.max_depth = app->conf.thread_depth;
-		tv_put(ctx, "comments", nodes_to_list(&t, nodes));
+		put_comments(&t, ctx, 0, "comments", 0, nodes);
 		if (tmpl_render(app->tmpl, "mine", ctx, &pend) != P_OK) {
 			buf_free(&pend);
 			return 0;

@@ -36,7 +36,7 @@
 
 /* Values. */
 
-enum tv_kind { TV_STR, TV_HTML, TV_INT, TV_BOOL, TV_LIST, TV_OBJ };
+enum tv_kind { TV_STR, TV_HTML, TV_INT, TV_BOOL, TV_LIST, TV_OBJ, TV_ITER };
 
 struct tv_kv;
 
@@ -48,6 +48,10 @@ struct tval {
 	struct arena *a;       /* TV_LIST, TV_OBJ: where members are allocated */
 	struct tv_kv *head;    /* TV_LIST, TV_OBJ: members in insertion order */
 	struct tv_kv *tail;
+	uint64_t keys;         /* TV_OBJ: bit (hash % 64) of every key set */
+	struct tv_kv *slots;   /* TV_OBJ made by tv_frame(): its n members */
+	tv_next_fn next;       /* TV_ITER: the items, n of them */
+	void *arg;
 };
 
 /* One object member or list item (key NULL). A scalar lives in own, so
@@ -55,10 +59,24 @@ struct tval {
 struct tv_kv {
 	const char *key;
 	size_t klen;
+	uint32_t h;            /* key_hash() of key */
 	const struct tval *v;  /* NULL: present but absent (tv_put of NULL) */
 	struct tv_kv *next;
 	struct tval own;
 };
+
+/* FNV-1a. Names are hashed once when a template is compiled and once
+ * when a value is set, so finding a member compares 32-bit numbers, not
+ * strings, and a key an object has never had needs no search at all. */
+static uint32_t
+key_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n-- > 0)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
 
 static struct tval *
 tv_new(struct arena *a, enum tv_kind kind)
@@ -90,6 +108,8 @@ tv_slot(struct tval *c, const char *key)
 {
 	struct tv_kv *kv;
 	size_t klen;
+	uint32_t h;
+	uint64_t bit;
 
 	if (c == NULL || (c->kind != TV_OBJ && c->kind != TV_LIST))
 		abort();
@@ -97,18 +117,23 @@ tv_slot(struct tval *c, const char *key)
 		if (key == NULL)
 			abort();
 		klen = strlen(key);
-		for (kv = c->head; kv; kv = kv->next) {
-			if (kv->klen == klen && memcmp(kv->key, key, klen) == 0) {
+		h = key_hash(key, klen);
+		bit = (uint64_t)1 << (h % 64);
+		for (kv = c->keys & bit ? c->head : NULL; kv; kv = kv->next) {
+			if (kv->h == h && kv->klen == klen &&
+			    memcmp(kv->key, key, klen) == 0) {
 				memset(&kv->own, 0, sizeof(kv->own));
 				kv->v = &kv->own;
 				return kv;
 			}
 		}
+		c->keys |= bit;
 		/* The key is stored right after the struct: one allocation. */
 		kv = arena_alloc(c->a, sizeof(*kv) + klen + 1);
 		memcpy(kv + 1, key, klen);
 		kv->key = (const char *)(kv + 1);
 		kv->klen = klen;
+		kv->h = h;
 	} else
 		kv = arena_alloc(c->a, sizeof(*kv));
 	kv->v = &kv->own;
@@ -171,6 +196,121 @@ tv_html(struct tval *obj, const char *key, struct html_trusted h)
 	tv_text(obj, key, TV_HTML, h.html, h.html ? strlen(h.html) : 0);
 }
 
+static void
+tv_ref(struct tval *obj, const char *key, enum tv_kind kind, const char *s)
+{
+	struct tv_kv *kv = tv_slot(obj, key);
+
+	kv->own.kind = kind;
+	kv->own.s = s ? s : "";
+	kv->own.n = s ? strlen(s) : 0;
+}
+
+void
+tv_strref(struct tval *obj, const char *key, const char *s)
+{
+	tv_ref(obj, key, TV_STR, s);
+}
+
+void
+tv_htmlref(struct tval *obj, const char *key, struct html_trusted h)
+{
+	tv_ref(obj, key, TV_HTML, h.html);
+}
+
+void
+tv_iter(struct tval *obj, const char *key, size_t n, tv_next_fn next,
+    void *arg)
+{
+	struct tv_kv *kv = tv_slot(obj, key);
+
+	kv->own.kind = TV_ITER;
+	kv->own.n = next ? n : 0;
+	kv->own.next = next;
+	kv->own.arg = arg;
+}
+
+/* The members are one array, linked in order like any object's, so
+ * rendering cannot tell a frame from another object. */
+struct tval *
+tv_frame(struct arena *a, const char *const *keys, size_t n)
+{
+	struct tval *f = tv_obj(a);
+	struct tv_kv *kv = arena_alloc(a, (n ? n : 1) * sizeof(*kv));
+	size_t i;
+
+	f->slots = kv;
+	f->n = n;
+	for (i = 0; i < n; i++) {
+		kv[i].key = keys[i];
+		kv[i].klen = strlen(keys[i]);
+		kv[i].h = key_hash(keys[i], kv[i].klen);
+		kv[i].v = &kv[i].own;
+		kv[i].own.kind = TV_STR;
+		kv[i].own.s = "";
+		kv[i].next = i + 1 < n ? &kv[i + 1] : NULL;
+		f->keys |= (uint64_t)1 << (kv[i].h % 64);
+	}
+	f->head = n ? kv : NULL;
+	f->tail = n ? &kv[n - 1] : NULL;
+	return f;
+}
+
+/* The member at slot i of a frame; anything else is a bug. */
+static struct tval *
+frame_slot(struct tval *f, size_t i)
+{
+	if (f == NULL || f->slots == NULL || i >= f->n)
+		abort();
+	return &f->slots[i].own;
+}
+
+void
+tv_fstr(struct tval *f, size_t i, const char *s)
+{
+	struct tval *v = frame_slot(f, i);
+
+	v->kind = TV_STR;
+	v->s = s ? s : "";
+	v->n = s ? strlen(s) : 0;
+}
+
+void
+tv_fhtml(struct tval *f, size_t i, struct html_trusted h)
+{
+	tv_fstr(f, i, h.html);
+	frame_slot(f, i)->kind = TV_HTML;
+}
+
+void
+tv_fint(struct tval *f, size_t i, int64_t v)
+{
+	struct tval *t = frame_slot(f, i);
+
+	t->kind = TV_INT;
+	t->i = v;
+}
+
+void
+tv_fbool(struct tval *f, size_t i, int v)
+{
+	struct tval *t = frame_slot(f, i);
+
+	t->kind = TV_BOOL;
+	t->i = v != 0;
+}
+
+void
+tv_fiter(struct tval *f, size_t i, size_t n, tv_next_fn next, void *arg)
+{
+	struct tval *t = frame_slot(f, i);
+
+	t->kind = TV_ITER;
+	t->n = next ? n : 0;
+	t->next = next;
+	t->arg = arg;
+}
+
 /* v is not copied: later changes to it show. On an object a NULL v makes
  * key absent; on a list a NULL v adds nothing. */
 void
@@ -201,7 +341,8 @@ tv_push(struct tval *list)
 size_t
 tv_len(const struct tval *list)
 {
-	return list != NULL && list->kind == TV_LIST ? list->n : 0;
+	return list != NULL && (list->kind == TV_LIST ||
+	    list->kind == TV_ITER) ? list->n : 0;
 }
 
 /* Compiled templates. */
@@ -211,6 +352,7 @@ enum op_kind { OP_TEXT, OP_VAR, OP_SECTION, OP_INVERTED, OP_PARTIAL };
 struct tpart {
 	const char *s;
 	size_t n;
+	uint32_t h;                /* key_hash(s, n) */
 };
 
 struct op {
@@ -349,6 +491,7 @@ comp_name(struct comp *c, struct op *op, const char *s, size_t n,
 			goto bad;
 		parts[k].s = s + start;
 		parts[k].n = i - start;
+		parts[k].h = key_hash(parts[k].s, parts[k].n);
 		k++;
 		start = i + 1;
 	}
@@ -593,7 +736,8 @@ member(const struct tval *obj, const struct tpart *p)
 	if (obj == NULL || obj->kind != TV_OBJ)
 		return NULL;
 	for (kv = obj->head; kv; kv = kv->next)
-		if (kv->klen == p->n && memcmp(kv->key, p->s, p->n) == 0)
+		if (kv->h == p->h && kv->klen == p->n &&
+		    memcmp(kv->key, p->s, p->n) == 0)
 			return kv->v;
 	return NULL;
 }
@@ -625,6 +769,7 @@ truthy(const struct tval *v)
 	case TV_STR:
 	case TV_HTML:
 	case TV_LIST:
+	case TV_ITER:
 		return v->n > 0;
 	case TV_INT:
 	case TV_BOOL:
@@ -665,6 +810,7 @@ emit(struct buf *b, const struct tval *v)
 	case TV_BOOL:
 	case TV_LIST:
 	case TV_OBJ:
+	case TV_ITER:
 		break;
 	}
 	return P_OK;
@@ -714,6 +860,15 @@ render_ops(struct rstate *st, const struct tmpl *t, size_t from, size_t to)
 		case OP_SECTION:
 			if (!truthy(v = lookup(st, op)))
 				break;
+			if (v->kind == TV_ITER) {
+				const struct tval *item;
+				size_t k;
+
+				for (k = 0; e == P_OK &&
+				    (item = v->next(v->arg, k)) != NULL; k++)
+					e = nest(st, t, i + 1, op->arg, item);
+				break;
+			}
 			if (v->kind != TV_LIST) {
 				e = nest(st, t, i + 1, op->arg, v);
 				break;

@@ -54,6 +54,29 @@ void tv_strn(struct tval *obj, const char *key, const char *s, size_t n);
 void tv_int(struct tval *obj, const char *key, int64_t v);
 void tv_bool(struct tval *obj, const char *key, int v);
 void tv_html(struct tval *obj, const char *key, struct html_trusted h);
+/* The same without the copy, for text that outlives the render (rows in
+ * the request's arena): a page's comments are most of its bytes. */
+void tv_strref(struct tval *obj, const char *key, const char *s);
+void tv_htmlref(struct tval *obj, const char *key, struct html_trusted h);
+/* A list made while it is rendered, for long lists of rows that would
+ * otherwise become a tree of values first (a thread's comments): item k
+ * is next(arg, k) for k = 0, 1, ... until it returns NULL; n is what
+ * tv_len() and truthiness see (sections test n > 0). An item may be the
+ * same frame each time, refilled by next(). */
+typedef const struct tval *(*tv_next_fn)(void *arg, size_t k);
+void tv_iter(struct tval *obj, const char *key, size_t n, tv_next_fn next,
+    void *arg);
+/* A frame: an object whose keys are fixed when it is made (keys[i] names
+ * slot i; keys are not copied) and whose values are set by slot number,
+ * without search or allocation. Each slot starts as "". Text set with
+ * tv_fstr/tv_fhtml is not copied either: it must outlive the render. */
+struct tval *tv_frame(struct arena *a, const char *const *keys, size_t n);
+void tv_fstr(struct tval *f, size_t i, const char *s);
+void tv_fhtml(struct tval *f, size_t i, struct html_trusted h);
+void tv_fint(struct tval *f, size_t i, int64_t v);
+void tv_fbool(struct tval *f, size_t i, int v);
+void tv_fiter(struct tval *f, size_t i, size_t n, tv_next_fn next,
+    void *arg);
 /* Put an existing list/object under key. */
 void tv_put(struct tval *obj, const char *key, struct tval *v);
 /* Append a new empty object to a list and return it. */

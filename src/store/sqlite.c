@@ -570,6 +570,7 @@ enum qid {
 	Q_COMMENT_INSERT,
 	Q_COMMENT_GET,
 	Q_COMMENT_LIST_POST,
+	Q_COMMENT_LIST_THREAD,
 	Q_COMMENT_LIST_STATUS,
 	Q_COMMENT_SET_STATUS,
 	Q_COMMENTER_KNOWN,
@@ -790,6 +791,10 @@ static const char *const qsql[Q__N] = {
 	[Q_COMMENT_GET] = COMMENT_SELECT "WHERE id = ?1",
 	[Q_COMMENT_LIST_POST] = COMMENT_SELECT
 	    "WHERE post_id = ?1 ORDER BY created, id",
+	/* Column order is what read_thread_comment() expects. */
+	[Q_COMMENT_LIST_THREAD] = "SELECT id, post_id, parent_id, author, url,"
+	    " commenter, user_id, body_html, created, status, moderator_edited"
+	    " FROM comments WHERE post_id = ?1 ORDER BY created, id",
 	/* Newest = highest id (arrival order), which the (status, id) index
 	 * serves without a sort. */
 	[Q_COMMENT_LIST_STATUS] = COMMENT_SELECT
@@ -1558,6 +1563,16 @@ prepare_all(struct sstore *st)
 	return P_OK;
 }
 
+/* SQLite counts every allocation under a global mutex unless told not
+ * to (before its first use): that was ~6% of an uncached page, for
+ * statistics nothing reads. Too late (after another sqlite3 call) is
+ * harmless: the call fails and the counting stays. */
+static void
+no_memstatus(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* One connection: the writer (migrating the file), or a reader. */
 static enum perr
 open_conn(const char *path, int create, int readonly, struct sstore **out)
@@ -1630,11 +1645,13 @@ fail:
 enum perr
 store_open_sqlite(const char *path, int create, struct store **out)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct sstore *st, *r;
 	enum perr e;
 
 	if (out == NULL)
 		return P_BADINPUT;
+	pthread_once(&once, no_memstatus);
 	*out = NULL;
 	if (path == NULL || *path == '\0')
 		return P_BADINPUT;
@@ -2339,9 +2356,37 @@ out:
 	return e;
 }
 
-/* Steps a bound comment query into an arena array. */
+/* A row of Q_COMMENT_LIST_THREAD: what a page shows, and no more (the
+ * Markdown source, plain text and import metadata would triple the bytes
+ * an uncached page copies). */
+static void
+read_thread_comment(struct arena *a, sqlite3_stmt *s, struct comment *c)
+{
+	int status;
+
+	memset(c, 0, sizeof(*c));
+	c->id = sqlite3_column_int64(s, 0);
+	c->post_id = sqlite3_column_int64(s, 1);
+	c->parent_id = sqlite3_column_int64(s, 2);
+	c->author = col_str(a, s, 3);
+	c->email = c->ip = c->body_md = c->held_reason = c->body_text = "";
+	c->type = c->format = c->date_local = c->date_gmt = "";
+	c->wp_approved = c->wxr_extra = "";
+	c->url = col_str(a, s, 4);
+	c->commenter = col_str(a, s, 5);
+	c->user_id = sqlite3_column_int64(s, 6);
+	c->body_html = col_str(a, s, 7);
+	c->created = sqlite3_column_int64(s, 8);
+	status = cstatus_parse((const char *)sqlite3_column_text(s, 9));
+	c->status = status < 0 ? CS_PENDING : (enum cstatus)status;
+	c->moderator_edited = sqlite3_column_int64(s, 10) != 0;
+}
+
+/* Steps a bound comment query into an arena array, each row read by
+ * read (read_comment or read_thread_comment). */
 static enum perr
-comment_rows(struct sstore *st, struct arena *a, sqlite3_stmt *s,
+comment_rows_with(struct sstore *st, struct arena *a, sqlite3_stmt *s,
+    void (*read)(struct arena *, sqlite3_stmt *, struct comment *),
     struct comment **out, size_t *n)
 {
 	struct comment *rows = NULL;
@@ -2351,7 +2396,7 @@ comment_rows(struct sstore *st, struct arena *a, sqlite3_stmt *s,
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		rows = grow(a, rows, nrows, &cap, sizeof(*rows));
-		read_comment(a, s, &rows[nrows++]);
+		read(a, s, &rows[nrows++]);
 	}
 	if (rc != SQLITE_DONE)
 		e = dberr(st, rc, sqlite3_sql(s));
@@ -2363,13 +2408,21 @@ comment_rows(struct sstore *st, struct arena *a, sqlite3_stmt *s,
 	return e;
 }
 
-/* A post without comments (or no such post) gives n = 0. */
 static enum perr
-sqlite_comment_list_post(struct store *base, struct arena *a,
-    int64_t post_id, struct comment **out, size_t *n)
+comment_rows(struct sstore *st, struct arena *a, sqlite3_stmt *s,
+    struct comment **out, size_t *n)
+{
+	return comment_rows_with(st, a, s, read_comment, out, n);
+}
+
+/* A post's comments through query q, read by read. */
+static enum perr
+post_comments(struct store *base, struct arena *a, int64_t post_id, int q,
+    void (*read)(struct arena *, sqlite3_stmt *, struct comment *),
+    struct comment **out, size_t *n)
 {
 	struct sstore *st = rd(base);
-	sqlite3_stmt *s = st->stmt[Q_COMMENT_LIST_POST];
+	sqlite3_stmt *s = st->stmt[q];
 	enum perr e;
 	int rc = SQLITE_OK;
 
@@ -2377,10 +2430,27 @@ sqlite_comment_list_post(struct store *base, struct arena *a,
 		return P_BADINPUT;
 	pthread_mutex_lock(&st->mu);
 	bind_int(s, 1, post_id, &rc);
-	e = rc == SQLITE_OK ? comment_rows(st, a, s, out, n) :
+	e = rc == SQLITE_OK ? comment_rows_with(st, a, s, read, out, n) :
 	    bind_fail(st, s, rc);
 	pthread_mutex_unlock(&st->mu);
 	return e;
+}
+
+/* A post without comments (or no such post) gives n = 0. */
+static enum perr
+sqlite_comment_list_post(struct store *base, struct arena *a,
+    int64_t post_id, struct comment **out, size_t *n)
+{
+	return post_comments(base, a, post_id, Q_COMMENT_LIST_POST,
+	    read_comment, out, n);
+}
+
+static enum perr
+sqlite_comment_list_thread(struct store *base, struct arena *a,
+    int64_t post_id, struct comment **out, size_t *n)
+{
+	return post_comments(base, a, post_id, Q_COMMENT_LIST_THREAD,
+	    read_thread_comment, out, n);
 }
 
 /* limit 0 means no limit; negative offset or limit is P_BADINPUT. */
@@ -4979,6 +5049,7 @@ const struct store_ops store_sqlite_ops = {
 	.comment_add = sqlite_comment_add,
 	.comment_get = sqlite_comment_get,
 	.comment_list_post = sqlite_comment_list_post,
+	.comment_list_thread = sqlite_comment_list_thread,
 	.comment_list_status = sqlite_comment_list_status,
 	.comment_set_status = sqlite_comment_set_status,
 	.commenter_known = sqlite_commenter_known,

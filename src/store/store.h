@@ -329,6 +329,11 @@ struct store_ops {
 	/* Every comment of a post, any status, ordered by (created, id). */
 	enum perr (*comment_list_post)(struct store *st, struct arena *a,
 	    int64_t post_id, struct comment **out, size_t *n);
+	/* The same rows with only what a thread page shows: id, post_id,
+	 * parent_id, author, url, commenter, user_id, body_html, created,
+	 * status, moderator_edited (other fields "" or 0). */
+	enum perr (*comment_list_thread)(struct store *st, struct arena *a,
+	    int64_t post_id, struct comment **out, size_t *n);
 	/* Comments with a status, newest first. */
 	enum perr (*comment_list_status)(struct store *st, struct arena *a,
 	    enum cstatus s, int64_t offset, int64_t limit,
@@ -560,6 +565,7 @@ extern const struct store_ops store_sqlite_ops;
 #define store_comment_add(st, ...) ((st)->ops->comment_add((st), __VA_ARGS__))
 #define store_comment_get(st, ...) ((st)->ops->comment_get((st), __VA_ARGS__))
 #define store_comment_list_post(st, ...) ((st)->ops->comment_list_post((st), __VA_ARGS__))
+#define store_comment_list_thread(st, ...) ((st)->ops->comment_list_thread((st), __VA_ARGS__))
 #define store_comment_list_status(st, ...) ((st)->ops->comment_list_status((st), __VA_ARGS__))
 #define store_comment_set_status(st, ...) ((st)->ops->comment_set_status((st), __VA_ARGS__))
 #define store_commenter_known(st, ...) ((st)->ops->commenter_known((st), __VA_ARGS__))
