@@ -441,6 +441,111 @@ test_recursive_partial(void **state)
 	tmpl_set_free(ts);
 }
 
+/* The same tree, made while it renders: one frame per level refilled by
+ * tv_iter's callback, as the article page renders its comments. */
+struct lazy_node {
+	const char *author;
+	const struct lazy_node *kids;   /* array ended by author NULL */
+};
+
+struct lazy_level {
+	struct arena *a;
+	struct lazy_level *down;        /* the next level, or NULL */
+	const struct lazy_node *nodes;
+	struct tval *frame;
+	size_t asked;                   /* items handed out */
+};
+
+static const char *const lazy_keys[] = { "author", "children" };
+
+static size_t
+lazy_count(const struct lazy_node *n)
+{
+	size_t k = 0;
+
+	while (n && n[k].author)
+		k++;
+	return k;
+}
+
+static const struct tval *
+lazy_next(void *arg, size_t k)
+{
+	struct lazy_level *lv = arg;
+	const struct lazy_node *n;
+
+	assert_int_equal(k, lv->asked);   /* in order, each once */
+	if (k >= lazy_count(lv->nodes))
+		return NULL;
+	lv->asked++;
+	n = &lv->nodes[k];
+	if (lv->frame == NULL)
+		lv->frame = tv_frame(lv->a, lazy_keys, NELEM(lazy_keys));
+	tv_fstr(lv->frame, 0, n->author);
+	lv->down->nodes = n->kids;
+	lv->down->asked = 0;
+	tv_fiter(lv->frame, 1, lazy_count(n->kids), lazy_next, lv->down);
+	return lv->frame;
+}
+
+static void
+test_lazy_frames(void **state)
+{
+	static const struct lazy_node c5[] = { { "c5", NULL }, { NULL, NULL } };
+	static const struct lazy_node c4[] = { { "c4", c5 }, { NULL, NULL } };
+	static const struct lazy_node c3[] = { { "c3", c4 }, { NULL, NULL } };
+	static const struct lazy_node c2[] = { { "c2b", NULL }, { "c2", c3 },
+		{ NULL, NULL } };
+	static const struct lazy_node top[] = { { "c1", c2 }, { "<c1b>", NULL },
+		{ NULL, NULL } };
+	struct lazy_level lv[7];
+	struct arena a;
+	struct tval *ctx;
+	struct tmpl_set *ts;
+	struct buf b;
+	char err[200];
+	size_t i;
+
+	assert_int_equal(tmpl_set_compile(tree_srcs, 2, &ts, err, sizeof(err)),
+	    P_OK);
+	arena_init(&a);
+	memset(lv, 0, sizeof(lv));
+	for (i = 0; i < NELEM(lv); i++) {
+		lv[i].a = &a;
+		lv[i].down = i + 1 < NELEM(lv) ? &lv[i + 1] : NULL;
+	}
+	lv[0].nodes = top;
+	ctx = tv_obj(&a);
+	tv_iter(ctx, "comments", lazy_count(top), lazy_next, &lv[0]);
+	assert_int_equal(tv_len(ctx), 0);
+	buf_init(&b, 0);
+	assert_int_equal(tmpl_render(ts, "page", ctx, &b), P_OK);
+	assert_string_equal(b.data,
+	    "<ul><li>c1<ul><li>c2b.</li></ul><ul><li>c2<ul><li>c3<ul><li>c4"
+	    "<ul><li>c5.</li></ul></li></ul></li></ul></li></ul></li>"
+	    "<li>&lt;c1b&gt;.</li></ul>");
+	/* An empty lazy list is falsy and renders nothing. */
+	buf_reset(&b);
+	tv_iter(ctx, "comments", 0, NULL, NULL);
+	assert_int_equal(tmpl_render(ts, "page", ctx, &b), P_OK);
+	assert_string_equal(b.data, "<ul></ul>");
+	/* A frame is an object to the setters too: a new key is added,
+	 * an existing one replaced. */
+	{
+		struct tval *f = tv_frame(&a, lazy_keys, NELEM(lazy_keys));
+
+		tv_str(f, "author", "replaced");
+		tv_str(f, "extra", "added");
+		buf_reset(&b);
+		assert_int_equal(render_one("{{author}} {{extra}} [{{children}}]",
+		    f, &b, NULL, 0), P_OK);
+		assert_string_equal(b.data, "replaced added []");
+	}
+	buf_free(&b);
+	arena_free(&a);
+	tmpl_set_free(ts);
+}
+
 /* Deeper than LIM_TMPL_DEPTH is P_TOOBIG (never a crash) and leaves the
  * output as it was. */
 static void
@@ -746,6 +851,7 @@ main(void)
 		cmocka_unit_test(test_compile_errors_set),
 		cmocka_unit_test(test_compile_nesting),
 		cmocka_unit_test(test_recursive_partial),
+		cmocka_unit_test(test_lazy_frames),
 		cmocka_unit_test(test_depth_limit),
 		cmocka_unit_test(test_not_found),
 		cmocka_unit_test(test_buf_max),
