@@ -30,6 +30,15 @@
  * holds the hot pages of any site with room to spare. */
 #define LIM_CACHE_MB_DEFAULT 64
 
+/* Read connections of the SQLite store: one per serving thread (threads
+ * beyond this share). Each costs its page cache and prepared statements. */
+#define LIM_READERS 8
+
+/* Freed heap memory `parley serve` keeps for reuse instead of handing it
+ * back to the kernel after every request (glibc's trim and mmap
+ * thresholds): a few uncached pages' buffers and arenas. */
+#define LIM_KEEP_FREE_BYTES (16 * 1024 * 1024)
+
 /* Seconds an idle or slow connection may stay open (slowloris). */
 #define LIM_CONN_TIMEOUT_S 30
 

@@ -165,6 +165,8 @@ app_open(struct app *app, const char *site_dir, char *err, size_t errsz)
 	pthread_rwlock_init(&app->conf_lock, &ra);
 	pthread_rwlockattr_destroy(&ra);
 	pthread_mutex_init(&app->settings_mu, NULL);
+	pthread_mutex_init(&app->facts_mu, NULL);
+	arena_init(&app->facts_a);
 	app->login_acct = throttle_new(LIM_LOGIN_FAILS_ACCOUNT,
 	    LIM_LOGIN_WINDOW_S);
 	app->login_ip = throttle_new(LIM_LOGIN_FAILS_IP, LIM_LOGIN_WINDOW_S);
@@ -244,6 +246,8 @@ app_close(struct app *app)
 	if (app->login_acct || app->login_ip || app->site_dir) {
 		pthread_rwlock_destroy(&app->conf_lock);
 		pthread_mutex_destroy(&app->settings_mu);
+		pthread_mutex_destroy(&app->facts_mu);
+		arena_free(&app->facts_a);
 	}
 	memset(app, 0, sizeof(*app));
 }

@@ -44,6 +44,15 @@ struct app {
 	 * pages made with it are no older than that. */
 	_Atomic int64_t conf_since;
 	struct cache *cache;      /* shared pages; NULL = caching off */
+	/* What every page shows of the site as a whole (page.c's
+	 * site_facts): asked of the store once per change, not per page. */
+	pthread_mutex_t facts_mu;
+	struct arena facts_a;     /* under facts_mu: the copies below */
+	int facts_ok;
+	int64_t facts_version;    /* store_data_version they were read at */
+	int64_t facts_next;       /* next scheduled publication, 0 none */
+	struct category *facts_cats;
+	size_t facts_ncats;
 };
 
 enum req_method { M_GET, M_HEAD, M_POST, M_OTHER };

@@ -733,7 +733,10 @@ member(const struct tval *obj, const struct tpart *p)
 {
 	const struct tv_kv *kv;
 
-	if (obj == NULL || obj->kind != TV_OBJ)
+	/* The key bits answer "not here" without a walk: most lookups
+	 * from inside a comment are of names its frame does not have. */
+	if (obj == NULL || obj->kind != TV_OBJ ||
+	    !(obj->keys & (uint64_t)1 << (p->h % 64)))
 		return NULL;
 	for (kv = obj->head; kv; kv = kv->next)
 		if (kv->h == p->h && kv->klen == p->n &&

@@ -1,6 +1,7 @@
 /* sqlite.c: the SQLite backend of store.h (the default).
- * Two connections per struct store: one writes, one reads (so readers
- * never wait for a commit's fsync). Each is opened NOMUTEX and guarded by
+ * One connection writes; reads go to read-only connections, one per
+ * serving thread (up to LIM_READERS), so readers never wait for a
+ * commit's fsync nor for each other. Each is opened NOMUTEX and guarded by
  * its own st->mu, which serialises whole operations, so a transaction and
  * the cached statements it uses never interleave with another thread's.
  * WAL and a busy timeout let another process (the CLI) write the same file
@@ -1011,11 +1012,16 @@ struct sstore {
 	sqlite3 *db;
 	pthread_mutex_t mu; /* whole operations: transactions and stmt[] */
 	sqlite3_stmt *stmt[Q__N];
-	/* A second, read-only connection on the same file (WAL lets it
-	 * read while db writes): every read goes there, so a page render or
-	 * a "did anything change?" never queues behind a writer's commit
-	 * waiting for the disk. NULL in the reader itself. */
-	struct sstore *reader;
+	/* Read-only connections on the same file (WAL lets them read while
+	 * db writes): every read goes to one, so a page render or a "did
+	 * anything change?" never queues behind a writer's commit waiting
+	 * for the disk. A thread always uses the same one (see rd()), so two
+	 * serving threads do not take turns on one connection's mutex.
+	 * readers[0] is opened with the store, the others when a thread
+	 * first needs them (under open_mu). All NULL in a reader itself. */
+	struct sstore *_Atomic readers[LIM_READERS];
+	pthread_mutex_t open_mu;
+	char *path;
 	/* data_version's fast path (reader only): the WAL-index header in
 	 * the -shm file, mapped read-only, and its bytes at the last check. */
 	const unsigned char *shm;
@@ -1035,16 +1041,57 @@ struct sstore {
 	atomic_int importing;
 };
 
-/* The connection reads use. */
+static void sqlite_close(struct store *);
+static enum perr open_conn(const char *path, int create, int readonly,
+    struct sstore **out);
+
+/* This thread's number, 1, 2, ... in the order threads first read. */
+static unsigned
+thread_no(void)
+{
+	static atomic_uint next;
+	static _Thread_local unsigned no;
+
+	if (no == 0)
+		no = atomic_fetch_add(&next, 1) + 1;
+	return no;
+}
+
+/* The connection this thread reads through: its own reader (opened on
+ * first use), readers[0] if that cannot be opened, or the writer itself
+ * during an import or without readers. */
 static struct sstore *
 rd(struct store *base)
 {
-	struct sstore *st = (struct sstore *)base;
+	struct sstore *st = (struct sstore *)base, *r;
+	unsigned i;
 
-	return st->reader && !atomic_load(&st->importing) ? st->reader : st;
+	if (atomic_load(&st->importing) || st->readers[0] == NULL)
+		return st;
+	i = (thread_no() - 1) % LIM_READERS;
+	if ((r = atomic_load(&st->readers[i])) != NULL)
+		return r;
+	pthread_mutex_lock(&st->open_mu);
+	if ((r = atomic_load(&st->readers[i])) == NULL) {
+		if (open_conn(st->path, 0, 1, &r) == P_OK)
+			atomic_store(&st->readers[i], r);
+		else
+			r = st->readers[0];
+	}
+	pthread_mutex_unlock(&st->open_mu);
+	return r;
 }
 
-static void sqlite_close(struct store *);
+/* The one reader whose PRAGMA data_version is the site's change counter
+ * (the number is per connection, so it must always be the same one). */
+static struct sstore *
+rd0(struct store *base)
+{
+	struct sstore *st = (struct sstore *)base;
+
+	return atomic_load(&st->importing) || st->readers[0] == NULL ? st :
+	    st->readers[0];
+}
 
 static struct sstore *
 sstore(struct store *st)
@@ -1591,6 +1638,7 @@ open_conn(const char *path, int create, int readonly, struct sstore **out)
 		free(st);
 		return P_NOMEM;
 	}
+	pthread_mutex_init(&st->open_mu, NULL);
 	pthread_mutex_init(&st->gc_mu, NULL);
 	pthread_cond_init(&st->gc_cond, NULL);
 
@@ -1657,10 +1705,12 @@ store_open_sqlite(const char *path, int create, struct store **out)
 		return P_BADINPUT;
 	if ((e = open_conn(path, create, 0, &st)) != P_OK)
 		return e;
+	if ((st->path = strdup(path)) == NULL)
+		abort();
 	/* Without a reader, reads share the writer (slower under write
 	 * load, still correct). */
 	if (open_conn(path, 0, 1, &r) == P_OK)
-		st->reader = r;
+		st->readers[0] = r;
 	else
 		log_warn("store: %s: no separate read connection", path);
 	*out = &st->base;
@@ -1677,11 +1727,13 @@ sqlite_close(struct store *base)
 		return;
 	for (i = 0; i < Q__N; i++)
 		sqlite3_finalize(st->stmt[i]);
-	if (st->reader) {
-		shm_fd = st->reader->shm_fd;
-		st->reader->shm_fd = -1;
-		sqlite_close(&st->reader->base);
+	if (st->readers[0]) {
+		shm_fd = st->readers[0]->shm_fd;
+		st->readers[0]->shm_fd = -1;
 	}
+	for (i = 0; i < LIM_READERS; i++)
+		if (st->readers[i])
+			sqlite_close(&st->readers[i]->base);
 	if (st->shm)
 		munmap((void *)(uintptr_t)st->shm, 4096);
 	if (st->db && sqlite3_close(st->db) != SQLITE_OK)
@@ -1692,6 +1744,8 @@ sqlite_close(struct store *base)
 	if (st->shm_fd >= 0)
 		close(st->shm_fd);
 	pthread_mutex_destroy(&st->mu);
+	pthread_mutex_destroy(&st->open_mu);
+	free(st->path);
 	pthread_mutex_destroy(&st->gc_mu);
 	pthread_cond_destroy(&st->gc_cond);
 	free(st);
@@ -4862,7 +4916,7 @@ shm_map(struct sstore *st)
 static enum perr
 sqlite_data_version(struct store *base, int64_t *v)
 {
-	struct sstore *st = rd(base);
+	struct sstore *st = rd0(base);
 	sqlite3_stmt *s = st->stmt[Q_DATA_VERSION];
 	unsigned char hdr[48];
 	enum perr e;
