@@ -176,19 +176,24 @@ page_feeds(struct app *app, struct req *rq, struct tval *ctx,
 }
 
 void
-page_render(struct app *app, struct req *rq, struct resp *rs,
-    const char *name, struct tval *ctx)
+page_until_scheduled(struct app *app, struct resp *rs)
 {
 	int64_t next = 0;
-	enum perr e;
 
-	buf_reset(&rs->body);
-	/* Every page lists categories and articles as of now; a scheduled
-	 * post appearing changes them without a write. */
 	if (store_post_next_scheduled(app->store, (int64_t)time(NULL),
 	    &next) != P_OK)
 		rs->shared = 0;
 	resp_expires(rs, next);
+}
+
+void
+page_render(struct app *app, struct req *rq, struct resp *rs,
+    const char *name, struct tval *ctx)
+{
+	enum perr e;
+
+	buf_reset(&rs->body);
+	page_until_scheduled(app, rs);
 	/* Render into one preallocated buffer: a busy article is ~50 KB,
 	 * and growing by doubling cost a tenth of the render. */
 	(void)buf_reserve(&rs->body, PAGE_RESERVE_BYTES);
