@@ -113,7 +113,7 @@ struct resp {
 	const char *etag;
 	/* A page that is the same for every reader sets shared and names
 	 * what it shows in tags ("post:12", "front", "cat:SLUG",
-	 * "author:LOGIN", "site"), so that http/ may keep it in the page
+	 * "author:LOGIN", "comments", "site"), so that http/ may keep it in the page
 	 * cache and a write can drop exactly the pages that show what it
 	 * changed. expires: when it changes without a write (comments
 	 * closing, a scheduled post appearing); 0 = never. Slots are
@@ -140,8 +140,11 @@ void resp_expires(struct resp *rs, int64_t t);
 
 /* Cache tags, one place builds each (arena-owned). */
 const char *tag_post(struct arena *a, int64_t post_id);
-#define TAG_SITE "site"   /* every HTML page: site title, nav categories */
-#define TAG_FRONT "front" /* the front page and its /page/N/ */
+#define TAG_SITE "site"   /* every page and feed: site title, nav categories */
+#define TAG_FRONT "front" /* the front page, its /page/N/, the site's feeds */
+/* Pages that show comments of any article (the site's comment feed):
+ * dropped with every write that drops a post's pages (tag_post). */
+#define TAG_COMMENTS "comments"
 
 /* Handlers. Each fills rs; none returns an error (errors are pages). */
 void h_front(struct app *app, struct req *rq, struct resp *rs, int64_t page);

@@ -351,11 +351,14 @@ h_comment_post(struct app *app, struct req *rq, struct resp *rs)
 		rs->status = 503;
 		return;
 	}
-	/* The page every reader shares changes only when the comment is
-	 * public; invalidated here, in the path that committed it, so the
-	 * 303 leads to a page that shows it. */
-	if (app->cache && c.status == CS_APPROVED)
+	/* The pages every reader shares (the article and its feeds, the
+	 * site's comment feed) change only when the comment is public;
+	 * invalidated here, in the path that committed it, so the 303
+	 * leads to a page that shows it. */
+	if (app->cache && c.status == CS_APPROVED) {
 		cache_invalidate(app->cache, tag_post(rq->a, p.id));
+		cache_invalidate(app->cache, TAG_COMMENTS);
+	}
 	log_info("comment %lld on post %lld: %s%s%s", (long long)id,
 	    (long long)p.id, cstatus_str(c.status), *reason ? ", " : "",
 	    reason);

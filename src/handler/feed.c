@@ -9,7 +9,16 @@
  * sanitised HTML stored when the comment was written, the same the page
  * shows. Comment entries carry their thread as RFC 4685 thr:in-reply-to
  * (Atom, and as an extension in RSS) and as _parley.in_reply_to in JSON
- * Feed. Text goes through esc_xml_text / esc_json_str only. */
+ * Feed. Text goes through esc_xml_text / esc_json_str only.
+ *
+ * A feed is the same for every reader, so it is shared like a page: kept
+ * in the page cache under its path with its compressed variants and
+ * validators, and tagged with what it shows, so that a write drops it in
+ * the same step as the pages that show the same thing: an article's
+ * comment feed with the article (tag_post), the site's and an archive's
+ * feeds with their listing (TAG_FRONT, cat:, tag:, author:) and each
+ * article listed, the site's comment feed with every comment write
+ * (TAG_COMMENTS). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -27,6 +36,7 @@
 struct feed {
 	struct app *app;
 	struct req *rq;
+	struct resp *rs;
 	struct buf *b;
 	enum feed_format f;
 	const char *base;     /* base_url, no trailing slash */
@@ -114,11 +124,16 @@ comment_id_iri(struct feed *fd, int64_t post_id, int64_t id)
 
 /* ---- feed frame ------------------------------------------------------- */
 
+/* Starts the feed once everything it shows was read; from here it is
+ * shared, and the caller adds the tags of what it shows. */
 static void
 feed_open(struct feed *fd)
 {
 	const char *lang = fd->app->conf.language;
 
+	fd->rs->shared = 1;
+	resp_tag(fd->rs, TAG_SITE);
+	page_until_scheduled(fd->app, fd->rs);
 	switch (fd->f) {
 	case FEED_RSS:
 		buf_puts(fd->b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -369,6 +384,7 @@ feed_init(struct feed *fd, struct app *app, struct req *rq,
 	memset(fd, 0, sizeof(*fd));
 	fd->app = app;
 	fd->rq = rq;
+	fd->rs = rs;
 	fd->b = &rs->body;
 	fd->f = f;
 	fd->base = app->conf.base_url;
@@ -393,7 +409,7 @@ h_feed_posts(struct app *app, struct req *rq, struct resp *rs,
 	struct post_query q = { 0 };
 	struct feed fd;
 	struct post *posts;
-	const char *page = "/", *what = NULL;
+	const char *page = "/", *what = NULL, *listing = TAG_FRONT;
 	size_t n, i;
 	int64_t total;
 
@@ -407,6 +423,7 @@ h_feed_posts(struct app *app, struct req *rq, struct resp *rs,
 			return;
 		page = ar.url;
 		what = ar.heading;
+		listing = ar.cache_tag;
 	}
 	q.limit = FEED_POSTS;
 	if (store_post_list(app->store, rq->a, &q, &posts, &n, &total) !=
@@ -421,8 +438,13 @@ h_feed_posts(struct app *app, struct req *rq, struct resp *rs,
 	fd.self = feed_url(&fd, page);
 	fd.updated = n > 0 ? posts[0].published : app_last_modified(app, rq);
 	feed_open(&fd);
-	for (i = 0; i < n; i++)
+	/* As its listing page: which posts it lists changes only with
+	 * writes that drop every page. */
+	resp_tag(rs, listing);
+	for (i = 0; i < n; i++) {
+		resp_tag(rs, tag_post(rq->a, posts[i].id));
 		post_item(&fd, &posts[i]);
+	}
 	feed_close(&fd, rs);
 }
 
@@ -554,6 +576,8 @@ h_feed_post_comments(struct app *app, struct req *rq, struct resp *rs,
 	fd.self = feed_url(&fd, page);
 	fd.updated = n > 0 ? cs[0].created : p.published;
 	feed_open(&fd);
+	/* Its comments and title: what drops the article's page. */
+	resp_tag(rs, tag_post(rq->a, p.id));
 	for (i = 0; i < n; i++)
 		comment_item(&fd, &cs[i], &p, 1);
 	feed_close(&fd, rs);
@@ -584,6 +608,8 @@ h_feed_comments(struct app *app, struct req *rq, struct resp *rs,
 	    "feed.json");
 	fd.updated = n > 0 ? cs[0].created : app_last_modified(app, rq);
 	feed_open(&fd);
+	/* Any article's comment may join it, or leave it. */
+	resp_tag(rs, TAG_COMMENTS);
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < np && posts[k].id != cs[i].post_id; k++)
 			;

@@ -27,8 +27,9 @@ static const struct {
 /* The categories the navigation lists and the next scheduled
  * publication: the same for every page until a write moves the store's
  * data version or that publication comes due, so they are read once per
- * change (a tenth of an uncached page before) and copied into a for each
- * page. Returns 0 if the store could not answer. */
+ * change (a tenth of an uncached page before). The categories are
+ * copied into a (unless cats is NULL). Returns 0 if the store could not
+ * answer. */
 static int
 site_facts(struct app *app, struct arena *a, struct category **cats,
     size_t *ncats, int64_t *next)
@@ -54,17 +55,19 @@ site_facts(struct app *app, struct arena *a, struct category **cats,
 			app->facts_ncats = 0;
 	}
 	ok = app->facts_ok;
-	n = app->facts_ncats;
-	c = arena_alloc(a, (n ? n : 1) * sizeof(*c));
-	for (i = 0; i < n; i++) {
-		c[i].id = app->facts_cats[i].id;
-		c[i].slug = arena_strdup(a, app->facts_cats[i].slug);
-		c[i].name = arena_strdup(a, app->facts_cats[i].name);
-	}
 	*next = app->facts_next;
+	if (cats) {
+		n = app->facts_ncats;
+		c = arena_alloc(a, (n ? n : 1) * sizeof(*c));
+		for (i = 0; i < n; i++) {
+			c[i].id = app->facts_cats[i].id;
+			c[i].slug = arena_strdup(a, app->facts_cats[i].slug);
+			c[i].name = arena_strdup(a, app->facts_cats[i].name);
+		}
+		*cats = c;
+		*ncats = n;
+	}
 	pthread_mutex_unlock(&app->facts_mu);
-	*cats = c;
-	*ncats = n;
 	return ok;
 }
 
@@ -222,22 +225,27 @@ page_feeds(struct app *app, struct req *rq, struct tval *ctx,
 }
 
 void
-page_render(struct app *app, struct req *rq, struct resp *rs,
-    const char *name, struct tval *ctx)
+page_until_scheduled(struct app *app, struct resp *rs)
 {
 	int64_t next = 0;
-	struct category *cats;
-	size_t ncats;
-	enum perr e;
 
-	buf_reset(&rs->body);
 	/* Every page lists categories and articles as of now; a scheduled
 	 * post appearing changes them without a write. */
-	if (!site_facts(app, rq->a, &cats, &ncats, &next) &&
+	if (!site_facts(app, NULL, NULL, NULL, &next) &&
 	    store_post_next_scheduled(app->store, (int64_t)time(NULL),
 	    &next) != P_OK)
 		rs->shared = 0;
 	resp_expires(rs, next);
+}
+
+void
+page_render(struct app *app, struct req *rq, struct resp *rs,
+    const char *name, struct tval *ctx)
+{
+	enum perr e;
+
+	buf_reset(&rs->body);
+	page_until_scheduled(app, rs);
 	/* Render into one preallocated buffer: a busy article is ~50 KB,
 	 * and growing by doubling cost a tenth of the render. */
 	(void)buf_reserve(&rs->body, PAGE_RESERVE_BYTES);

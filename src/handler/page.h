@@ -25,8 +25,12 @@ void page_feeds(struct app *app, struct req *rq, struct tval *ctx,
     const char *path, const char *what);
 /* Absolute URL of a site-relative path (or an absolute URL as is). */
 const char *abs_url(struct app *app, struct arena *a, const char *u);
+/* Every page and feed lists categories and articles as of now; a
+ * scheduled post appearing changes them without a write: rs expires
+ * then (or is not shared when the time cannot be read). */
+void page_until_scheduled(struct app *app, struct resp *rs);
 /* Render template name with ctx into rs as text/html (status unchanged
- * unless rendering fails, then 500). */
+ * unless rendering fails, then 500); page_until_scheduled included. */
 void page_render(struct app *app, struct req *rq, struct resp *rs,
     const char *name, struct tval *ctx);
 

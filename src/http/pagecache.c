@@ -23,7 +23,7 @@ pc_sync(struct app *app)
 {
 	int64_t v, last, ids[SYNC_MAX];
 	struct arena a;
-	size_t n, i;
+	size_t n, i, posts = 0;
 	enum perr e;
 
 	if (app->cache == NULL)
@@ -60,7 +60,12 @@ pc_sync(struct app *app)
 			break;
 		}
 		cache_invalidate(app->cache, tag_post(&a, ids[i]));
+		posts++;
 	}
+	/* A post's own change is a comment's (or its open state): the
+	 * pages of every article's comments go too, once for the lot. */
+	if (posts > 0)
+		cache_invalidate(app->cache, TAG_COMMENTS);
 	arena_free(&a);
 	seen_change = last;
 	seen_version = v;

@@ -1,18 +1,21 @@
-"""The page cache: pages come from memory (hit counters at /metrics),
-with gzip/brotli variants and strong ETags (304 on a conditional GET);
-no page is ever stale: every write (a comment posted, approved or trashed
-from the CLI while the server runs, an article added with `parley post
-add`, a scheduled article coming due) shows on every affected page on the
-very next request; a reader's own bits (their pending comment, their
-remembered name) reach them on top of the shared cached page; /metrics
-parses as Prometheus text."""
+"""The page cache: pages and feeds come from memory (hit counters at
+/metrics), with gzip/brotli variants and strong ETags (304 on a
+conditional GET); no page or feed is ever stale: every write (a comment
+posted, approved, edited or trashed, from the CLI while the server runs or
+in the admin; an article edited, or added with `parley post add`; the
+settings changed; a scheduled article coming due) shows on every affected
+page and feed on the very next request; a reader's own bits (their
+pending comment, their remembered name) reach them on top of the shared
+cached page; /metrics parses as Prometheus text."""
 
 import gzip
 import os
 import re
 import time
 import urllib.parse
+import xml.etree.ElementTree as ET
 
+from adminlib import AdminClient, make_users
 from harness import (check, comment_form, comment_node, new_comment_id,
                      post_comment, unique)
 
@@ -103,13 +106,14 @@ def label_of(srv, listing, article):
 
 def newest_open(srv):
     """The newest open article on the front page, and the listing pages
-    that show it (front, its categories, its author)."""
+    that show it (front, its categories and tags, its author)."""
     for p in srv.get("/api/v1/posts").json()["posts"]:
         if p["comments_open"]:
             path = path_of(p["url"])
             root = srv.client().get(path).html()
             lists = ["/"] + [path_of(a.get("href"))
-                             for a in root.find_all("a", cls="cat")]
+                             for a in root.find_all("a", cls="cat") +
+                             root.find_all("a", cls="tag")]
             au = root.find("a", rel="author")
             if au is not None:
                 lists.append(path_of(au.get("href")))
@@ -130,8 +134,86 @@ def count_on(srv, path):
     return int(re.match(r"(\d+)", h2.norm_text()).group(1))
 
 
+# Feeds: RSS, Atom and JSON Feed under each page that has them.
+FEED_SUFFIXES = ("feed/", "feed/atom/", "feed.json")
+FEED_COMMENTS = 50  # handler/feed.c: comments in a comment feed
+ATOM = "{http://www.w3.org/2005/Atom}"
+THR = "{http://purl.org/syndication/thread/1.0}"
+SLASH = "{http://purl.org/rss/1.0/modules/slash/}"
+
+
+def feeds_under(path):
+    return [path + s for s in FEED_SUFFIXES]
+
+
+def post_feeds(lists):
+    """The article feeds that list an article shown on these listings."""
+    return [f for lp in lists for f in feeds_under(lp)]
+
+
+def comment_feeds(path):
+    """The comment feeds that show a comment on the article at path."""
+    return feeds_under(path) + feeds_under("/comments/")
+
+
+def read_feed(srv, path):
+    """(body text, [(item link path, comment count or None, item id)]),
+    whatever the format."""
+    r = srv.get(path)
+    check(r.status == 200, "%s: %d" % (path, r.status))
+    if path.endswith(".json"):
+        return r.text, [(path_of(i["url"]),
+                         i.get("_parley", {}).get("comments"), i["id"])
+                        for i in r.json()["items"]]
+    root = ET.fromstring(r.body)
+    out = []
+    if root.tag == "rss":
+        for i in root.iter("item"):
+            n = i.findtext(SLASH + "comments")
+            out.append((path_of(i.findtext("link")),
+                        int(n) if n is not None else None,
+                        i.findtext("guid")))
+        return r.text, out
+    for e in root.iter(ATOM + "entry"):
+        link = [x.get("href") for x in e.iter(ATOM + "link")
+                if x.get("rel") == "alternate"][0]
+        n = e.findtext(THR + "total")
+        out.append((path_of(link), int(n) if n is not None else None,
+                    e.findtext(ATOM + "id")))
+    return r.text, out
+
+
+def feed_comment_ids(items):
+    out = set()
+    for _, _, iid in items:
+        m = re.search(r"#comment-(\d+)$", iid or "")
+        if m:
+            out.add(int(m.group(1)))
+    return out
+
+
+def check_feeds(srv, path, lists, want, cid=None, shown=True):
+    """Every feed that shows the article or its comments agrees with
+    want (its response count) and shows comment cid or not."""
+    for f in post_feeds(lists):
+        _, items = read_feed(srv, f)
+        got = [n for link, n, _ in items if link == path]
+        check(got == [want], "%s: %r responses for the article, want %d "
+              "(stale feed)" % (f, got, want))
+    for f in comment_feeds(path):
+        _, items = read_feed(srv, f)
+        if f.startswith(path):
+            check(len(items) == min(want, FEED_COMMENTS), "%s: %d comments, "
+                  "want %d (stale feed)" % (f, len(items), want))
+        if cid is not None:
+            check((cid in feed_comment_ids(items)) == shown,
+                  "%s: comment %d %s (stale feed)" % (
+                      f, cid, "missing" if shown else "still shown"))
+
+
 def check_everywhere(srv, path, lists, want, cid=None, shown=True):
-    """The article and every listing that shows it agree with want."""
+    """The article, every listing that shows it and every feed that
+    shows it or its comments agree with want."""
     check(count_on(srv, path) == want, "article says %d responses, want %d"
           % (count_on(srv, path), want))
     if cid is not None:
@@ -143,16 +225,24 @@ def check_everywhere(srv, path, lists, want, cid=None, shown=True):
         got = label_of(srv, lp, path)
         check(got == responses(want), "%s shows %r for the article, want "
               "%r (stale page)" % (lp, got, responses(want)))
+    check_feeds(srv, path, lists, want, cid, shown)
+
+
+def every_page(srv):
+    """The article, its listings and every feed that shows either."""
+    return [srv.path] + srv.lists + post_feeds(srv.lists) + \
+        comment_feeds(srv.path)
 
 
 def setup(srv):
     srv.art, srv.path, srv.lists = newest_open(srv)
+    make_users(srv, ["ada"])
 
 
 # ---------------------------------------------------------------- serving
 
 def test_second_read_is_a_hit_with_the_same_bytes(srv):
-    for path in ["/", srv.path] + srv.lists[1:]:
+    for path in every_page(srv):
         a = srv.get(path)
         h0 = hits(srv)
         b = srv.get(path)
@@ -167,7 +257,7 @@ def test_second_read_is_a_hit_with_the_same_bytes(srv):
 
 
 def test_conditional_get_gets_304(srv):
-    for path in ("/", srv.path):
+    for path in ["/", srv.path] + comment_feeds(srv.path) + feeds_under("/"):
         r = srv.get(path)
         etag = r.header("ETag")
         n = srv.get(path, {"If-None-Match": etag})
@@ -182,25 +272,34 @@ def test_conditional_get_gets_304(srv):
 
 
 def test_gzip_and_brotli_variants(srv):
-    plain = srv.get(srv.path)
-    gz = srv.get(srv.path, {"Accept-Encoding": "gzip"})
-    check(gz.header("Content-Encoding") == "gzip", "gzip not chosen: %r" %
-          gz.header("Content-Encoding"))
+    for path in (srv.path, srv.path + "feed/", "/comments/feed.json"):
+        variants(srv, path)
+
+
+def variants(srv, path):
+    srv.get(path, {"Accept-Encoding": "gzip, br"})  # cached now
+    h0 = hits(srv)
+    plain = srv.get(path)
+    gz = srv.get(path, {"Accept-Encoding": "gzip"})
+    check(gz.header("Content-Encoding") == "gzip", "%s: gzip not chosen: "
+          "%r" % (path, gz.header("Content-Encoding")))
     check(gzip.decompress(gz.body) == plain.body, "gzip variant differs")
     check(gz.header("ETag") != plain.header("ETag"),
           "gzip variant has the identity ETag")
     check("Accept-Encoding" in (gz.header("Vary") or ""), "no Vary")
-    br = srv.get(srv.path, {"Accept-Encoding": "gzip, deflate, br"})
+    br = srv.get(path, {"Accept-Encoding": "gzip, deflate, br"})
     check(br.header("Content-Encoding") == "br", "br not preferred: %r" %
           br.header("Content-Encoding"))
     check(0 < len(br.body) < len(plain.body) / 2, "brotli body %d bytes, "
           "page %d" % (len(br.body), len(plain.body)))
-    n = srv.get(srv.path, {"Accept-Encoding": "br",
-                           "If-None-Match": br.header("ETag")})
+    n = srv.get(path, {"Accept-Encoding": "br",
+                      "If-None-Match": br.header("ETag")})
     check(n.status == 304, "br ETag not matched: %d" % n.status)
-    no = srv.get(srv.path, {"Accept-Encoding": "gzip;q=0, br;q=0"})
+    no = srv.get(path, {"Accept-Encoding": "gzip;q=0, br;q=0"})
     check(no.header("Content-Encoding") is None and no.body == plain.body,
-          "q=0 codings were used")
+          "%s: q=0 codings were used" % path)
+    check(hits(srv) == h0 + 5, "%s: variants not served from the cache" %
+          path)
 
 
 # ---------------------------------------------------------------- no stale
@@ -260,6 +359,112 @@ def test_reader_bits_on_the_shared_page(srv):
           "prefilled")
 
 
+def editor_fields(c, pid):
+    """The editor's form for post pid as it stands: [(name, value)]."""
+    page = c.get("/admin/posts/%d/" % pid)
+    check(page.status == 200, "editor: %d" % page.status)
+    root = page.html()
+    out = []
+    for x in root.find_all("input"):
+        n = x.get("name")
+        if n in ("title", "slug", "caption", "date", "tags", "categories"):
+            out.append((n, x.get("value") or ""))
+        elif n == "cat" and "checked" in x.attrs:
+            out.append((n, x.get("value")))
+    for x in root.find_all("textarea"):
+        if x.get("name") in ("body", "excerpt"):
+            out.append((x.get("name"), x.text().lstrip("\n")))
+    sel = [o.get("value") for o in root.find("select", id="image")
+           .find_all("option") if "selected" in o.attrs]
+    out += [("image", sel[0] if sel else ""), ("comments_open", "1"),
+            ("do", "publish")]
+    return out
+
+
+def retitle(c, pid, fields, title):
+    r = c.multipart("/admin/posts/%d/" % pid, [
+        (k, title if k == "title" else v) for k, v in fields])
+    check(r.status == 303, "article edit: %d %s" % (r.status, r.text[-300:]))
+
+
+def settings_form(c):
+    root = c.get("/admin/settings/").html()
+    f = {}
+    for inp in root.find_all("input"):
+        n = inp.get("name")
+        if not n or n == "csrf":
+            continue
+        if inp.get("type") == "checkbox":
+            if "checked" in inp.attrs:
+                f[n] = inp.get("value") or "1"
+        else:
+            f[n] = inp.get("value") or ""
+    for ta in root.find_all("textarea"):
+        f[ta.get("name")] = ta.text()
+    return f
+
+
+def check_shown(srv, pages, text, what):
+    for page in pages:
+        check(text in srv.get(page).text, "%s: %s missing (stale)" % (
+            page, what))
+
+
+def test_edits_and_settings_show_on_every_page_at_once(srv):
+    # Writes made in the server by staff: a comment approved, edited and
+    # trashed in the admin, the article retitled, the settings changed;
+    # each shows on the article, its listings and every feed that shows
+    # them on the very next request, everything cached before.
+    ada = AdminClient(srv, "ada")
+    want = count_on(srv, srv.path)
+    name, email = unique("Edith "), unique("edith") + "@example.org"
+    r, _ = post_comment(srv.client(), srv.path, author=name, email=email,
+                        text="Words to be edited.")
+    cid = new_comment_id(r)
+    check(cid, "no comment id: %d" % r.status)
+    check_everywhere(srv, srv.path, srv.lists, want, cid, shown=False)
+    r = ada.admin_post("/admin/comments/", {
+        "act": "approve:%d" % cid, "status": "pending", "page": "1"})
+    check(r.status == 303, "approve: %d" % r.status)
+    check_everywhere(srv, srv.path, srv.lists, want + 1, cid)
+    # Edited.
+    text = unique("Edited words ")
+    r = ada.admin_post("/admin/comments/%d/" % cid, {
+        "author": name, "email": email, "url": "", "comment": text})
+    check(r.status == 303, "comment edit: %d %s" % (r.status, r.text[-300:]))
+    check_shown(srv, [srv.path] + comment_feeds(srv.path), text,
+                "the edited comment")
+    # The article retitled: its page, its listings, the feeds that list
+    # it and the comment feeds that name it.
+    pid = srv.art["id"]
+    fields = editor_fields(ada, pid)
+    title = unique("Retitled ")
+    retitle(ada, pid, fields, title)
+    check_shown(srv, every_page(srv), title, "the article's new title")
+    retitle(ada, pid, fields, dict(fields)["title"])
+    check_shown(srv, every_page(srv), dict(fields)["title"],
+                "the article's old title back")
+    # The settings: the site's title on every page, its tagline in every
+    # feed.
+    form = settings_form(ada)
+    site, tagline = unique("Renamed Site "), unique("Fresh tagline ")
+    r = ada.admin_post("/admin/settings/", dict(form, title=site,
+                                                tagline=tagline))
+    check(r.status == 303, "settings: %d %s" % (r.status, r.text[-300:]))
+    check_shown(srv, [srv.path] + srv.lists, site, "the new site title")
+    check_shown(srv, post_feeds(srv.lists) + comment_feeds(srv.path),
+                tagline, "the new tagline")
+    check(ada.admin_post("/admin/settings/", form).status == 303,
+          "settings restore")
+    check_shown(srv, every_page(srv)[:1] + post_feeds(["/"]), form["title"],
+                "the site title back")
+    # Trashed.
+    r = ada.admin_post("/admin/comments/", {
+        "act": "trash:%d" % cid, "status": "approved", "page": "1"})
+    check(r.status == 303, "trash: %d" % r.status)
+    check_everywhere(srv, srv.path, srv.lists, want, cid, shown=False)
+
+
 def test_article_added_with_cli_shows_at_once(srv):
     before = front_entries(srv, "/")
     title = unique("Cache Fresh ")
@@ -279,6 +484,10 @@ def test_article_added_with_cli_shows_at_once(srv):
     check(cat in nav, "the new category is missing from a cached page's "
           "nav: %s" % nav)
     check(srv.get(path).status == 200, "new article: not served")
+    for f in feeds_under("/"):
+        _, items = read_feed(srv, f)
+        check(items and items[0][0] == path, "%s does not lead with the new "
+              "article: %s" % (f, items[:1]))
 
 
 def test_scheduled_article_appears_when_due(srv):
@@ -296,12 +505,34 @@ def test_scheduled_article_appears_when_due(srv):
     check(now == front, "front page changed for a future article")
     # The cached front page must expire by itself when the article is
     # due, without a write.
+    feed = [link for link, _, _ in read_feed(srv, "/feed/")[1]]
+    check(path not in feed, "scheduled article in the feed early")
     deadline = time.time() + 10
     while time.time() < deadline:
         if path in [p for p, _ in front_entries(srv, "/")]:
-            return
+            break
         time.sleep(0.25)
-    check(False, "scheduled article never appeared on the cached front page")
+    else:
+        check(False, "scheduled article never appeared on the cached front "
+              "page")
+    feed = [link for link, _, _ in read_feed(srv, "/feed/")[1]]
+    check(feed and feed[0] == path, "scheduled article not in the cached "
+          "feed when due: %s" % feed[:1])
+
+
+def test_legacy_feed_addresses_lead_to_cached_feeds(srv):
+    # WordPress's feed addresses answer 301 (handler/legacy.c, never
+    # cached: a query string, or a lookup) to a feed that is.
+    slug = srv.path.rstrip("/").rsplit("/", 1)[1]
+    for old, new in (("/?feed=rss2", "/feed/"), ("/?feed=atom", "/feed/atom/"),
+                     ("/?feed=comments-rss2", "/comments/feed/"),
+                     ("/%s/feed/" % slug, srv.path + "feed/"),
+                     ("/%s/feed/atom/" % slug, srv.path + "feed/atom/")):
+        r = srv.get(old)
+        check(r.status == 301 and r.header("Location") == new,
+              "%s: %d %s, want 301 %s" % (old, r.status, r.header("Location"),
+                                          new))
+        cached(srv, new)
 
 
 WXR_HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
