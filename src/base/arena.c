@@ -97,3 +97,27 @@ arena_printf(struct arena *a, const char *fmt, ...)
 	va_end(ap);
 	return p;
 }
+
+char *
+arena_cat(struct arena *a, const char *s, ...)
+{
+	va_list ap;
+	const char *t;
+	size_t n = 0, k;
+	char *out, *p;
+
+	va_start(ap, s);
+	for (t = s; t; t = va_arg(ap, const char *))
+		n += strlen(t);
+	va_end(ap);
+	p = out = arena_alloc(a, n + 1);
+	va_start(ap, s);
+	for (t = s; t; t = va_arg(ap, const char *)) {
+		k = strlen(t);
+		memcpy(p, t, k);
+		p += k;
+	}
+	va_end(ap);
+	*p = '\0';
+	return out;
+}

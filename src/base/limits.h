@@ -59,6 +59,9 @@
 
 /* Template nesting (sections + partials), stops runaway recursion. */
 #define LIM_TMPL_DEPTH 64
+/* Template ops (tags and text runs of the whole set) that get a per-thread
+ * lookup hint (render/tmpl.c); ops beyond are looked up without one. */
+#define LIM_TMPL_HINTS 4096
 
 /* Largest article source file accepted by `parley post add`. */
 #define LIM_POST_FILE_BYTES (4 * 1024 * 1024)

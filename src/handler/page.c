@@ -85,8 +85,8 @@ page_ctx(struct app *app, struct req *rq, const char *title)
 	tv_str(site, "base_url", app->conf.base_url);
 	tv_put(ctx, "site", site);
 	if (title && *title)
-		tv_str(ctx, "page_title", arena_printf(rq->a, "%s \xe2\x80\x93 %s",
-		    title, app->conf.title));
+		tv_str(ctx, "page_title", arena_cat(rq->a, title, " \xe2\x80\x93 ",
+		    app->conf.title, NULL));
 	else
 		tv_str(ctx, "page_title", app->conf.title);
 	tv_str(ctx, "css_url", app->css_url);
@@ -108,15 +108,15 @@ page_ctx(struct app *app, struct req *rq, const char *title)
 	for (i = 0; i < 3; i++) {
 		struct tval *f = tv_push(feeds);
 		tv_str(f, "type", kinds[i].type);
-		tv_str(f, "title", arena_printf(rq->a, "%s (%s)",
-		    app->conf.title, kinds[i].label));
+		tv_str(f, "title", arena_cat(rq->a,
+		    app->conf.title, " (", kinds[i].label, ")", NULL));
 		tv_str(f, "url", abs_url(app, rq->a, kinds[i].suffix));
 	}
 	{
 		struct tval *f = tv_push(feeds);
 		tv_str(f, "type", kinds[0].type);
-		tv_str(f, "title", arena_printf(rq->a, "%s \xe2\x80\x93 "
-		    "Comments (RSS)", app->conf.title));
+		tv_str(f, "title", arena_cat(rq->a, app->conf.title,
+		    " \xe2\x80\x93 Comments (RSS)", NULL));
 		tv_str(f, "url", abs_url(app, rq->a, "/comments/feed/"));
 	}
 	tv_put(ctx, "feeds", feeds);
@@ -132,8 +132,8 @@ abs_url(struct app *app, struct arena *a, const char *u)
 		return "";
 	if (!strncmp(u, "http://", 7) || !strncmp(u, "https://", 8))
 		return u;
-	return arena_printf(a, "%s%s%s", app->conf.base_url,
-	    *u == '/' ? "" : "/", u);
+	return arena_cat(a, app->conf.base_url,
+	    *u == '/' ? "" : "/", u, NULL);
 }
 
 /* Every path segment percent-encoded again (the path arrives decoded). */
@@ -215,13 +215,13 @@ page_feeds(struct app *app, struct req *rq, struct tval *ctx,
 	for (i = 0; i < 3; i++) {
 		struct tval *f = tv_push(l);
 		tv_str(f, "type", kinds[i].type);
-		tv_str(f, "title", arena_printf(rq->a, "%s (%s)", what,
-		    kinds[i].label));
-		tv_str(f, "url", abs_url(app, rq->a, arena_printf(rq->a,
-		    "%s%s", path, kinds[i].suffix + 1)));
+		tv_str(f, "title", arena_cat(rq->a, what, " (",
+		    kinds[i].label, ")", NULL));
+		tv_str(f, "url", abs_url(app, rq->a, arena_cat(rq->a,
+		    path, kinds[i].suffix + 1, NULL)));
 	}
 	tv_put(ctx, "page_feeds", l);
-	tv_str(ctx, "page_feed_url", arena_printf(rq->a, "%sfeed/", path));
+	tv_str(ctx, "page_feed_url", arena_cat(rq->a, path, "feed/", NULL));
 }
 
 void
@@ -317,19 +317,19 @@ url_post(struct arena *a, const struct post *p)
 const char *
 url_category(struct arena *a, const char *slug)
 {
-	return arena_printf(a, "/category/%s/", url_component(a, slug));
+	return arena_cat(a, "/category/", url_component(a, slug), "/", NULL);
 }
 
 const char *
 url_author(struct arena *a, const char *login)
 {
-	return arena_printf(a, "/author/%s/", url_component(a, login));
+	return arena_cat(a, "/author/", url_component(a, login), "/", NULL);
 }
 
 const char *
 url_tag(struct arena *a, const char *slug)
 {
-	return arena_printf(a, "/tag/%s/", url_component(a, slug));
+	return arena_cat(a, "/tag/", url_component(a, slug), "/", NULL);
 }
 
 const char *

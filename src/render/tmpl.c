@@ -49,7 +49,8 @@ struct tval {
 	struct tv_kv *head;    /* TV_LIST, TV_OBJ: members in insertion order */
 	struct tv_kv *tail;
 	uint64_t keys;         /* TV_OBJ: bit (hash % 64) of every key set */
-	struct tv_kv *slots;   /* TV_OBJ made by tv_frame(): its n members */
+	struct tv_kv *slots;   /* TV_OBJ made by tv_frame(): its members */
+	size_t nslots;         /* ... how many (tv_str may add more to n) */
 	tv_next_fn next;       /* TV_ITER: the items, n of them */
 	void *arg;
 };
@@ -240,7 +241,7 @@ tv_frame(struct arena *a, const char *const *keys, size_t n)
 	size_t i;
 
 	f->slots = kv;
-	f->n = n;
+	f->n = f->nslots = n;
 	for (i = 0; i < n; i++) {
 		kv[i].key = keys[i];
 		kv[i].klen = strlen(keys[i]);
@@ -260,7 +261,7 @@ tv_frame(struct arena *a, const char *const *keys, size_t n)
 static struct tval *
 frame_slot(struct tval *f, size_t i)
 {
-	if (f == NULL || f->slots == NULL || i >= f->n)
+	if (f == NULL || f->slots == NULL || i >= f->nslots)
 		abort();
 	return &f->slots[i].own;
 }
@@ -363,6 +364,7 @@ struct op {
 	size_t nparts;             /* 0: "." the current item */
 	size_t arg;                /* OP_SECTION, OP_INVERTED: op past the body;
 	                            * OP_PARTIAL: index of the template */
+	size_t id;                 /* unique in the set: its lookup hint */
 };
 
 struct tmpl {
@@ -385,6 +387,7 @@ struct comp {
 	const char *name;
 	struct op *ops;
 	size_t nops, cap;
+	size_t ids;                /* ops made so far in the whole set */
 	struct {
 		size_t op, line;
 	} open[LIM_TMPL_DEPTH];    /* sections not yet closed */
@@ -436,6 +439,7 @@ comp_add(struct comp *c, enum op_kind kind, const char *text, size_t len)
 	}
 	op = &c->ops[c->nops++];
 	memset(op, 0, sizeof(*op));
+	op->id = c->ids++;
 	op->kind = kind;
 	op->text = text;
 	op->len = len;
@@ -745,6 +749,43 @@ member(const struct tval *obj, const struct tpart *p)
 	return NULL;
 }
 
+/* Where an op's first name was found in a frame, per thread. Frames
+ * made from one keys array hold each name at the same slot, so the next
+ * comment's frame is looked at there first: a pointer compare instead of
+ * a walk. Checked against the frame at hand, so a hint left by another
+ * page or set is only a miss. */
+struct hint {
+	const char *key;
+	size_t k;
+};
+static _Thread_local struct hint tl_hint[LIM_TMPL_HINTS];
+
+static const struct tval *
+member_op(const struct tval *obj, const struct op *op)
+{
+	const struct tpart *p = &op->parts[0];
+	struct hint *h;
+	size_t k;
+
+	if (obj == NULL || obj->slots == NULL || op->id >= LIM_TMPL_HINTS ||
+	    !(obj->keys & (uint64_t)1 << (p->h % 64)))
+		return member(obj, p);
+	h = &tl_hint[op->id];
+	if (h->key && h->k < obj->nslots && obj->slots[h->k].key == h->key)
+		return obj->slots[h->k].v;
+	for (k = 0; k < obj->nslots; k++) {
+		const struct tv_kv *kv = &obj->slots[k];
+
+		if (kv->h == p->h && kv->klen == p->n &&
+		    memcmp(kv->key, p->s, p->n) == 0) {
+			h->key = kv->key;
+			h->k = k;
+			return kv->v;
+		}
+	}
+	return member(obj, p); /* a key added to the frame by tv_str() */
+}
+
 /* The first part is looked up from the innermost scope outwards; the rest
  * only inside what it found (Mustache's rule), else missing (NULL). */
 static const struct tval *
@@ -756,7 +797,7 @@ lookup(const struct rstate *st, const struct op *op)
 	if (op->nparts == 0)
 		return st->nscope > 0 ? st->scope[st->nscope - 1] : NULL;
 	for (i = st->nscope; i > 0; i--)
-		if ((v = member(st->scope[i - 1], &op->parts[0])) != NULL)
+		if ((v = member_op(st->scope[i - 1], op)) != NULL)
 			break;
 	for (i = 1; v != NULL && i < op->nparts; i++)
 		v = member(v, &op->parts[i]);
