@@ -133,6 +133,9 @@ void resp_expires(struct resp *rs, int64_t t);
 const char *tag_post(struct arena *a, int64_t post_id);
 #define TAG_SITE "site"   /* every HTML page: site title, nav categories */
 #define TAG_FRONT "front" /* the front page and its /page/N/ */
+/* Search pages: they may show any approved comment or article, so every
+ * logged change to one drops them (http/pagecache.c). */
+#define TAG_SEARCH "search"
 
 /* Handlers. Each fills rs; none returns an error (errors are pages). */
 void h_front(struct app *app, struct req *rq, struct resp *rs, int64_t page);
@@ -165,6 +168,10 @@ void h_feed_post_comments(struct app *app, struct req *rq,
     const char *slug);
 /* Search (handler/search.c): the page and the JSON answer. */
 void h_search(struct app *app, struct req *rq, struct resp *rs);
+/* The page-cache key of a /search request: its canonical address, the
+ * same for every spelling of it; NULL if it is not kept (a bad type or
+ * page, a query that is refused). Arena-owned. */
+const char *h_search_key(struct app *app, struct req *rq);
 void h_api_search(struct app *app, struct req *rq, struct resp *rs);
 /* For crawlers (handler/feed.c): sitemap.xml, robots.txt. */
 void h_sitemap(struct app *app, struct req *rq, struct resp *rs);

@@ -115,6 +115,16 @@ page_link(struct arena *a, const struct sreq *s, long long page)
 	return out;
 }
 
+const char *
+h_search_key(struct app *app, struct req *rq)
+{
+	struct sreq s;
+	int bad;
+
+	read_params(rq, &s, &bad);
+	return bad || s.problem ? NULL : page_link(rq->a, &s, s.page);
+}
+
 void
 h_search(struct app *app, struct req *rq, struct resp *rs)
 {
@@ -152,6 +162,14 @@ h_search(struct app *app, struct req *rq, struct resp *rs)
 		return;
 	}
 	tv_bool(ctx, "searched", *s.q && !s.problem);
+	/* Shared: the same for every reader (a writer's held comment is
+	 * never a hit). It shows whatever matched, so any write to the
+	 * index drops it (TAG_SEARCH), a site change too; page_render()
+	 * bounds it by the next scheduled article. Kept under
+	 * h_search_key(), its canonical address. */
+	rs->shared = 1;
+	resp_tag(rs, TAG_SITE);
+	resp_tag(rs, TAG_SEARCH);
 	list = tv_list(rq->a);
 	for (i = 0; i < n; i++) {
 		const struct search_hit *h = &hits[i];

@@ -25,6 +25,7 @@ pc_sync(struct app *app)
 	struct arena a;
 	size_t n, i;
 	enum perr e;
+	int searched = 0;
 
 	if (app->cache == NULL)
 		return;
@@ -60,6 +61,11 @@ pc_sync(struct app *app)
 			break;
 		}
 		cache_invalidate(app->cache, tag_post(&a, ids[i]));
+		/* A comment of any article may now match, or no longer. */
+		if (!searched) {
+			cache_invalidate(app->cache, TAG_SEARCH);
+			searched = 1;
+		}
 	}
 	arena_free(&a);
 	seen_change = last;
