@@ -591,6 +591,7 @@ enum qid {
 	Q_SEARCH_RANK,
 	Q_SEARCH_MORE,
 	Q_SEARCH_HIT,
+	Q_SEARCH_HITS,
 	Q_RECENT_ALL,
 	Q_RECENT_POST,
 	/* Indexed by enum archive_kind. */
@@ -744,6 +745,11 @@ enum qid {
 	" JOIN posts p INDEXED BY posts_listable ON p.id = CASE WHEN" \
 	" " m ".k & 1 THEN c.post_id ELSE " m ".k / 2 END" \
 	" WHERE " LISTABLE "AND p.published <= ?2 "
+/* Whether a match of kind par lies beyond the bound. */
+#define SEARCH_PAST(par) \
+	"EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH ?1" \
+	" AND ?3 <> 1 - " par " AND (rowid & 1) = " par \
+	" ORDER BY rowid DESC LIMIT 1 OFFSET ?4)"
 /* Whether a visible match of kind par lies beyond the bound. */
 #define SEARCH_BEYOND(par) \
 	"EXISTS (SELECT 1 FROM (SELECT rowid AS k FROM search_fts" \
@@ -853,8 +859,25 @@ static const char *const qsql[Q__N] = {
 	    " SELECT m.k, p.id FROM m" SEARCH_VISIBLE("m")
 	    " ORDER BY m.r, CASE WHEN m.k & 1 THEN c.created"
 	    " ELSE p.published END DESC, m.k DESC",
-	[Q_SEARCH_MORE] = "SELECT " SEARCH_BEYOND("0") " OR "
-	    SEARCH_BEYOND("1"),
+	/* Past the bound at all, and visibly so (looked for only then). */
+	[Q_SEARCH_MORE] = "SELECT CASE WHEN past THEN " SEARCH_BEYOND("0")
+	    " OR " SEARCH_BEYOND("1") " ELSE 0 END, past FROM (SELECT "
+	    SEARCH_PAST("0") " OR " SEARCH_PAST("1") " AS past)",
+	/* The page's hits, whole: ?2 a JSON array of their rowids. One pass
+	 * over the matches (+ keeps FTS5 from a lookup per rowid, each of
+	 * which parses the query and seeks every term again), so only when
+	 * they are all candidates; else one Q_SEARCH_HIT per row. */
+	[Q_SEARCH_HITS] = "SELECT f.rowid, p.slug, p.title, p.published,"
+	    " u.login, u.name, p.n_approved, f.who, c.created,"
+	    " highlight(search_fts, 0, char(2), char(3)),"
+	    " snippet(search_fts, 1, char(2), char(3), '\xe2\x80\xa6', 24)"
+	    " FROM search_fts f"
+	    " LEFT JOIN comments c ON (f.rowid & 1) = 1 AND c.id = f.rowid / 2"
+	    " JOIN posts p ON p.id = CASE WHEN f.rowid & 1 THEN c.post_id"
+	    " ELSE f.rowid / 2 END"
+	    " LEFT JOIN users u ON u.id = p.author_id"
+	    " WHERE search_fts MATCH ?1"
+	    " AND +f.rowid IN (SELECT value FROM json_each(?2))",
 	/* One ranked hit ?2 on article ?3, whole. */
 	[Q_SEARCH_HIT] = "SELECT p.slug, p.title, p.published, u.login,"
 	    " u.name, p.n_approved, f.who, c.created,"
@@ -3702,40 +3725,92 @@ struct ranked {
 	int64_t rowid, post;
 };
 
-/* Fills h with hit r, whole (mu held, in the search's transaction). */
-static enum perr
-search_hit_read(struct sstore *st, struct arena *a, const char *match,
+/* Fills h with hit r from s's row, whose columns from c on are those of
+ * Q_SEARCH_HIT. */
+static void
+search_hit_cols(struct arena *a, sqlite3_stmt *s, int c,
     const struct ranked *r, struct search_hit *h)
 {
-	sqlite3_stmt *s = st->stmt[Q_SEARCH_HIT];
-	enum perr e;
-	int rc = SQLITE_OK;
-
-	bind_text(s, 1, match, &rc);
-	bind_int(s, 2, r->rowid, &rc);
-	bind_int(s, 3, r->post, &rc);
-	if (rc != SQLITE_OK)
-		return bind_fail(st, s, rc);
-	if ((e = step_row(st, s)) != P_OK)
-		return e == P_NOTFOUND ? P_IO : e; /* ranked in this tx */
 	memset(h, 0, sizeof(*h));
 	h->post.id = r->post;
-	h->post.slug = col_str(a, s, 0);
-	h->post.title = col_str(a, s, 1);
-	h->post.published = sqlite3_column_int64(s, 2);
-	h->post.author_login = col_str(a, s, 3);
-	h->post.author_name = col_str(a, s, 4);
-	h->post.n_approved = sqlite3_column_int64(s, 5);
+	h->post.slug = col_str(a, s, c);
+	h->post.title = col_str(a, s, c + 1);
+	h->post.published = sqlite3_column_int64(s, c + 2);
+	h->post.author_login = col_str(a, s, c + 3);
+	h->post.author_name = col_str(a, s, c + 4);
+	h->post.n_approved = sqlite3_column_int64(s, c + 5);
 	h->post.body_md = h->post.body_html = h->post.excerpt = "";
 	h->post.image = h->post.image_caption = h->post.body_text = "";
 	h->comment_id = (r->rowid & 1) ? r->rowid / 2 : 0;
-	h->who = h->comment_id ? col_str(a, s, 6) : "";
-	h->date = h->comment_id ? sqlite3_column_int64(s, 7) :
+	h->who = h->comment_id ? col_str(a, s, c + 6) : "";
+	h->date = h->comment_id ? sqlite3_column_int64(s, c + 7) :
 	    h->post.published;
-	h->title = h->comment_id ? h->post.title : col_str(a, s, 8);
-	h->snippet = col_str(a, s, 9);
+	h->title = h->comment_id ? h->post.title : col_str(a, s, c + 8);
+	h->snippet = col_str(a, s, c + 9);
+}
+
+/* Fills h[i] with page[i], whole, for i < n (mu held, in the search's
+ * transaction). all: every match was a candidate, so one pass over them
+ * is bounded. */
+static enum perr
+search_hits_read(struct sstore *st, struct arena *a, const char *match,
+    const struct ranked *page, size_t n, int all, struct search_hit *h)
+{
+	sqlite3_stmt *s;
+	char *ids;
+	enum perr e = P_OK;
+	size_t i, got = 0, o = 0;
+	int rc = SQLITE_OK;
+
+	if (!all) {
+		s = st->stmt[Q_SEARCH_HIT];
+		for (i = 0; i < n; i++) {
+			bind_text(s, 1, match, &rc);
+			bind_int(s, 2, page[i].rowid, &rc);
+			bind_int(s, 3, page[i].post, &rc);
+			if (rc != SQLITE_OK)
+				return bind_fail(st, s, rc);
+			if ((e = step_row(st, s)) != P_OK) /* ranked in this tx */
+				return e == P_NOTFOUND ? P_IO : e;
+			search_hit_cols(a, s, 0, &page[i], &h[i]);
+			done(s);
+		}
+		return P_OK;
+	}
+	s = st->stmt[Q_SEARCH_HITS];
+	/* "[" rowid ("," rowid)* "]": at most 21 bytes a rowid. */
+	ids = arena_alloc(a, n * 21 + 3);
+	ids[o++] = '[';
+	for (i = 0; i < n; i++) {
+		int w = snprintf(ids + o, 22, "%s%lld", i ? "," : "",
+		    (long long)page[i].rowid);
+
+		if (w < 0 || w >= 22)
+			return P_IO;
+		o += (size_t)w;
+	}
+	ids[o++] = ']';
+	ids[o] = '\0';
+	bind_text(s, 1, match, &rc);
+	bind_text(s, 2, ids, &rc);
+	if (rc != SQLITE_OK)
+		return bind_fail(st, s, rc);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t rowid = sqlite3_column_int64(s, 0);
+
+		for (i = 0; i < n && page[i].rowid != rowid; i++)
+			;
+		if (i < n) {
+			search_hit_cols(a, s, 1, &page[i], &h[i]);
+			got++;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		e = dberr(st, rc, sqlite3_sql(s));
+	else if (got != n) /* ranked in this transaction: all are there */
+		e = P_IO;
 	done(s);
-	return P_OK;
+	return e;
 }
 
 /*
@@ -3753,12 +3828,12 @@ search_try(struct sstore *st, struct arena *a, const char *match,
 	sqlite3_stmt *s = st->stmt[Q_SEARCH_RANK];
 	struct search_hit *rows = NULL;
 	struct ranked *page = NULL;
-	size_t npage = 0, cap = 0, i;
+	size_t npage = 0, cap = 0;
 	int64_t kind = q->kind == SEARCH_POSTS ? 0 :
 	    q->kind == SEARCH_COMMENTS ? 1 : -1, count = 0;
 	int64_t end = q->limit > 0 ? q->offset + q->limit : INT64_MAX;
 	enum perr e = P_OK;
-	int rc = SQLITE_OK, beyond = 0;
+	int rc = SQLITE_OK, beyond = 0, past = 0;
 
 	*syntax = 0;
 	bind_text(s, 1, match, &rc);
@@ -3798,14 +3873,15 @@ search_try(struct sstore *st, struct arena *a, const char *match,
 	if ((e = step_row(st, s)) != P_OK)
 		return e == P_NOTFOUND ? P_IO : e;
 	beyond = sqlite3_column_int64(s, 0) != 0;
+	past = sqlite3_column_int64(s, 1) != 0;
 	done(s);
 
-	if (npage)
+	if (npage) {
 		rows = arena_alloc(a, npage * sizeof(*rows));
-	for (i = 0; i < npage; i++)
-		if ((e = search_hit_read(st, a, match, &page[i], &rows[i])) !=
-		    P_OK)
+		if ((e = search_hits_read(st, a, match, page, npage, !past,
+		    rows)) != P_OK)
 			return e;
+	}
 	*out = rows;
 	*n = npage;
 	if (total)
