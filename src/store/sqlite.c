@@ -727,11 +727,10 @@ enum qid {
  * is bounded: the LIM_SEARCH_RANKED matches of each kind added last
  * (highest rowid; articles are 2*id, comments 2*id+1, so parity is the
  * kind) are the candidates; FTS5 walks its doclist in rowid order and
- * stops there. bm25 ranks the
- * candidates that are visible, deciding visibility (and the date that
- * orders equal scores) from posts_listable and comments_hit, never the
- * rows with their bodies. Only the page's rows are then read whole, with
- * highlight() and snippet().
+ * stops there. bm25 ranks the candidates that are visible, deciding
+ * visibility (and the date that orders equal scores) from posts_listable
+ * and comments_hit, never the rows with their bodies. Only the page's
+ * rows are then read whole, with highlight() and snippet().
  * ?1 match, ?2 now, ?3 kind (-1 any, 0 posts, 1 comments), ?4 the bound.
  */
 #define SEARCH_KIND(par) \
