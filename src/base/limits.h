@@ -145,6 +145,11 @@
 /* Longest search query read. Bounds the words (and prefix expansions)
  * one request makes the full-text index match. */
 #define LIM_SEARCH_QUERY_BYTES 256
+/* Matches of each kind (articles, comments) a search ranks, the ones
+ * added last; older ones are reached by narrowing the query. Bounds what
+ * a common word costs: every candidate is scored and checked for
+ * visibility before the first hit can be shown (~2.5 us each). */
+#define LIM_SEARCH_RANKED 1000
 
 /* --- WordPress import (wxr/) and the HTML it brings. --- */
 

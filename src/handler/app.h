@@ -142,8 +142,9 @@ void resp_expires(struct resp *rs, int64_t t);
 const char *tag_post(struct arena *a, int64_t post_id);
 #define TAG_SITE "site"   /* every page and feed: site title, nav categories */
 #define TAG_FRONT "front" /* the front page, its /page/N/, the site's feeds */
-/* Pages that show comments of any article (the site's comment feed):
- * dropped with every write that drops a post's pages (tag_post). */
+/* Pages that may show any article's comments or any article (the site's
+ * comment feed, search results): dropped with every write that drops a
+ * post's pages (tag_post). */
 #define TAG_COMMENTS "comments"
 
 /* Handlers. Each fills rs; none returns an error (errors are pages). */
@@ -177,6 +178,10 @@ void h_feed_post_comments(struct app *app, struct req *rq,
     const char *slug);
 /* Search (handler/search.c): the page and the JSON answer. */
 void h_search(struct app *app, struct req *rq, struct resp *rs);
+/* The page-cache key of a /search request: its canonical address, the
+ * same for every spelling of it; NULL if it is not kept (a bad type or
+ * page, a query that is refused). Arena-owned. */
+const char *h_search_key(struct app *app, struct req *rq);
 void h_api_search(struct app *app, struct req *rq, struct resp *rs);
 /* For crawlers (handler/feed.c): sitemap.xml, robots.txt. */
 void h_sitemap(struct app *app, struct req *rq, struct resp *rs);

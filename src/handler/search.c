@@ -62,7 +62,7 @@ read_params(struct req *rq, struct sreq *s, int *bad)
 
 static enum perr
 run(struct app *app, struct req *rq, const struct sreq *s,
-    struct search_hit **hits, size_t *n, int64_t *total)
+    struct search_hit **hits, size_t *n, int64_t *total, int *more)
 {
 	struct search_query q;
 
@@ -71,7 +71,7 @@ run(struct app *app, struct req *rq, const struct sreq *s,
 	q.kind = s->kind;
 	q.offset = (s->page - 1) * SEARCH_PER_PAGE;
 	q.limit = SEARCH_PER_PAGE;
-	return store_search(app->store, rq->a, &q, hits, n, total);
+	return store_search(app->store, rq->a, &q, hits, n, total, more);
 }
 
 /* The text with the markers removed (for JSON's plain snippet). */
@@ -115,6 +115,16 @@ page_link(struct arena *a, const struct sreq *s, long long page)
 	return out;
 }
 
+const char *
+h_search_key(struct app *app, struct req *rq)
+{
+	struct sreq s;
+	int bad;
+
+	read_params(rq, &s, &bad);
+	return bad || s.problem ? NULL : page_link(rq->a, &s, s.page);
+}
+
 void
 h_search(struct app *app, struct req *rq, struct resp *rs)
 {
@@ -123,7 +133,7 @@ h_search(struct app *app, struct req *rq, struct resp *rs)
 	struct sreq s;
 	size_t n = 0, i;
 	int64_t total = 0;
-	int bad;
+	int bad, more = 0;
 	static const char *const tnames[][2] = { { "all", "Everything" },
 		{ "articles", "Articles" }, { "comments", "Comments" } };
 
@@ -146,11 +156,20 @@ h_search(struct app *app, struct req *rq, struct resp *rs)
 	tv_put(ctx, "types", types);
 	if (s.problem)
 		tv_str(ctx, "problem", s.problem);
-	else if (*s.q && run(app, rq, &s, &hits, &n, &total) != P_OK) {
+	else if (*s.q && run(app, rq, &s, &hits, &n, &total, &more) !=
+	    P_OK) {
 		h_error(app, rq, rs, 503, "Search is not available just now.");
 		return;
 	}
 	tv_bool(ctx, "searched", *s.q && !s.problem);
+	/* Shared: the same for every reader (a writer's held comment is
+	 * never a hit). It shows whatever matched, so any write to the
+	 * index drops it (TAG_COMMENTS), a site change too; page_render()
+	 * bounds it by the next scheduled article. Kept under
+	 * h_search_key(), its canonical address. */
+	rs->shared = 1;
+	resp_tag(rs, TAG_SITE);
+	resp_tag(rs, TAG_COMMENTS);
 	list = tv_list(rq->a);
 	for (i = 0; i < n; i++) {
 		const struct search_hit *h = &hits[i];
@@ -170,8 +189,15 @@ h_search(struct app *app, struct req *rq, struct resp *rs)
 	}
 	tv_put(ctx, "results", list);
 	tv_bool(ctx, "has_results", n > 0);
-	tv_str(ctx, "summary", total == 1 ? "1 result" : arena_printf(rq->a,
-	    "%lld results", (long long)total));
+	/* Past the ranked bound the count is a floor: say so, and how to
+	 * reach what lies beyond it. */
+	if (more)
+		tv_str(ctx, "summary", arena_printf(rq->a, "More than %lld "
+		    "results", (long long)total));
+	else
+		tv_str(ctx, "summary", total == 1 ? "1 result" :
+		    arena_printf(rq->a, "%lld results", (long long)total));
+	tv_bool(ctx, "more", more);
 	if ((s.page - 1) * SEARCH_PER_PAGE + (int64_t)n < total)
 		tv_str(ctx, "older_url", page_link(rq->a, &s, s.page + 1));
 	if (s.page > 1)
@@ -197,7 +223,7 @@ h_api_search(struct app *app, struct req *rq, struct resp *rs)
 	struct sreq s;
 	size_t n = 0, i;
 	int64_t total = 0;
-	int bad;
+	int bad, more = 0;
 
 	read_params(rq, &s, &bad);
 	if (bad) {
@@ -209,7 +235,7 @@ h_api_search(struct app *app, struct req *rq, struct resp *rs)
 		h_error(app, rq, rs, 400, s.problem);
 		return;
 	}
-	if (*s.q && run(app, rq, &s, &hits, &n, &total) != P_OK) {
+	if (*s.q && run(app, rq, &s, &hits, &n, &total, &more) != P_OK) {
 		h_error(app, rq, rs, 503, "Search is not available just now.");
 		return;
 	}
@@ -217,9 +243,11 @@ h_api_search(struct app *app, struct req *rq, struct resp *rs)
 	jkv(b, "query", s.q);
 	buf_putc(b, ',');
 	jkv(b, "type", s.type);
+	/* more: older matches exist beyond the ranked ones; total counts
+	 * only what can be paged through. */
 	buf_printf(b, ",\"page\":%lld,\"per_page\":%d,\"total\":%lld,"
-	    "\"pages\":%lld,\"results\":[", s.page, SEARCH_PER_PAGE,
-	    (long long)total,
+	    "\"more\":%s,\"pages\":%lld,\"results\":[", s.page,
+	    SEARCH_PER_PAGE, (long long)total, more ? "true" : "false",
 	    (long long)((total + SEARCH_PER_PAGE - 1) / SEARCH_PER_PAGE));
 	for (i = 0; i < n; i++) {
 		const struct search_hit *h = &hits[i];

@@ -63,7 +63,8 @@ pc_sync(struct app *app)
 		posts++;
 	}
 	/* A post's own change is a comment's (or its open state): the
-	 * pages of every article's comments go too, once for the lot. */
+	 * pages of every article's comments, and search results, go too,
+	 * once for the lot. */
 	if (posts > 0)
 		cache_invalidate(app->cache, TAG_COMMENTS);
 	arena_free(&a);

@@ -128,6 +128,16 @@ feed_slash(struct req *rq, struct resp *rs, const struct path *p,
 	return f == FEED_JSON || want_slash(rq, rs, p);
 }
 
+const char *
+routes_query_key(struct app *app, struct req *rq)
+{
+	/* The search page is the one listing readers reach with a query
+	 * string, and the costly one to render. */
+	if (!strcmp(rq->path, "/search") || !strcmp(rq->path, "/search/"))
+		return h_search_key(app, rq);
+	return NULL;
+}
+
 void
 routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 {

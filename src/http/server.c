@@ -504,8 +504,10 @@ send_error(struct app *app, struct rstate *st, struct MHD_Connection *c,
 
 /*
  * A GET or HEAD without a query string may be answered from the page
- * cache, keyed by its path; on a miss the handler renders, and a page it
- * marks shared goes into the cache and is answered from there. A page
+ * cache, keyed by its path; one with a query string only if its route
+ * names a canonical key for it (routes_query_key: search). On a miss the
+ * handler renders, and a page it marks shared goes into the cache and is
+ * answered from there. A page
  * with slots is spliced per reader (page_personal) on every path,
  * cached or not, so a reader sees the same thing with the cache off.
  * A request with a session cookie never touches the cache: what it is
@@ -517,18 +519,23 @@ static enum MHD_Result
 dispatch(struct app *app, struct rstate *st, struct MHD_Connection *c)
 {
 	const struct cache_entry *e = NULL;
+	const char *key = NULL;
 	enum MHD_Result ret;
 	struct resp rs;
 	uint64_t gen = 0;
 	int keyed;
 
 	conf_enter(app);
-	keyed = app->cache && st->nargs == 0 &&
+	keyed = app->cache &&
 	    (st->rq.method == M_GET || st->rq.method == M_HEAD) &&
 	    rq_cookie(&st->rq, SESSION_COOKIE) == NULL;
+	if (keyed)
+		key = st->nargs == 0 ? st->rq.path :
+		    routes_query_key(app, &st->rq);
+	keyed = key != NULL;
 	if (keyed) {
 		pc_sync(app);
-		e = cache_get(app->cache, st->rq.path, (int64_t)time(NULL));
+		e = cache_get(app->cache, key, (int64_t)time(NULL));
 		if (e) {
 			ret = send_entry(app, st, c, e, 0);
 			conf_leave(app);
@@ -542,7 +549,7 @@ dispatch(struct app *app, struct rstate *st, struct MHD_Connection *c)
 	routes_dispatch(app, &st->rq, &rs);
 	if (rs.shared && rs.status == 200) {
 		if (keyed &&
-		    (e = pc_put(app, &st->rq, st->rq.path, &rs, gen)) != NULL) {
+		    (e = pc_put(app, &st->rq, key, &rs, gen)) != NULL) {
 			buf_free(&rs.body);
 			ret = send_entry(app, st, c, e, 1);
 			conf_leave(app);

@@ -14,5 +14,9 @@ enum perr http_serve(struct app *app, const char *listen);
 
 /* Route one request (http/routes.c). */
 void routes_dispatch(struct app *app, struct req *rq, struct resp *rs);
+/* The page-cache key of a GET with a query string: only a route whose
+ * handler names one canonical key for its arguments has one; NULL for
+ * every other (not looked up, not stored). */
+const char *routes_query_key(struct app *app, struct req *rq);
 
 #endif

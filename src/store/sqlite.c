@@ -537,6 +537,17 @@ static const char *const migrations[] = {
 	LOG(meta, "upd", "UPDATE", "NEW.key GLOB 'setting.*'"
 	    " AND NEW.value IS NOT OLD.value", "0")
 	LOG(meta, "del", "DELETE", "OLD.key GLOB 'setting.*'", "0"),
+
+	/* 6: search decides whether a hit is visible, and orders equal
+	 * scores by date, from these two indexes alone. The columns it needs
+	 * (posts' type, status, password; comments' created) sit behind the
+	 * bodies in the rows, so reading them from the tables cost overflow
+	 * pages per match: a common word read most of the database. */
+	"CREATE INDEX posts_listable ON posts (id, published)"
+	"  WHERE type = 'post' AND status IN ('publish', 'future')"
+	"  AND password = '';"
+	"CREATE INDEX comments_hit ON comments (id, post_id, created)"
+	"  WHERE status = 'approved';",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -579,8 +590,10 @@ enum qid {
 	Q_TAG_GET,
 	Q_POST_TAG_LINK,
 	Q_LAST_CHANGE,
-	Q_SEARCH,
-	Q_SEARCH_COUNT,
+	Q_SEARCH_RANK,
+	Q_SEARCH_MORE,
+	Q_SEARCH_HIT,
+	Q_SEARCH_HITS,
 	Q_RECENT_ALL,
 	Q_RECENT_POST,
 	/* Indexed by enum archive_kind. */
@@ -711,12 +724,39 @@ enum qid {
 	"max(p.published, coalesce((SELECT max(cm.created) FROM comments cm" \
 	" WHERE cm.post_id = p.id AND cm.status = 'approved'), 0))"
 #define VISIBLE LISTABLE "AND p.published <= ?1 "
-/* Matches of ?1 on visible posts, of kind ?3 (-1 any, 0 posts, 1
- * comments). */
-#define SEARCH_FROM \
-	" FROM search_fts f JOIN posts p ON p.id = f.post_id" \
-	" WHERE search_fts MATCH ?1 AND " LISTABLE \
-	"AND p.published <= ?2 AND (?3 < 0 OR (f.rowid & 1) = ?3) "
+/*
+ * Search. A common word matches most of the site, so the work per search
+ * is bounded: the LIM_SEARCH_RANKED matches of each kind added last
+ * (highest rowid; articles are 2*id, comments 2*id+1, so parity is the
+ * kind) are the candidates; FTS5 walks its doclist in rowid order and
+ * stops there. bm25 ranks the candidates that are visible, deciding
+ * visibility (and the date that orders equal scores) from posts_listable
+ * and comments_hit, never the rows with their bodies. Only the page's
+ * rows are then read whole, with highlight() and snippet().
+ * ?1 match, ?2 now, ?3 kind (-1 any, 0 posts, 1 comments), ?4 the bound.
+ */
+#define SEARCH_KIND(par) \
+	"SELECT * FROM (SELECT rowid, bm25(search_fts, 10.0, 1.0, 2.0)" \
+	" FROM search_fts WHERE search_fts MATCH ?1 AND ?3 <> 1 - " par \
+	" AND (rowid & 1) = " par " ORDER BY rowid DESC LIMIT ?4)"
+/* Whether m's hit is on a visible article: p is that article. */
+#define SEARCH_VISIBLE(m) \
+	" LEFT JOIN comments c INDEXED BY comments_hit ON (" m ".k & 1) = 1" \
+	" AND c.id = " m ".k / 2 AND c.status = 'approved'" \
+	" JOIN posts p INDEXED BY posts_listable ON p.id = CASE WHEN" \
+	" " m ".k & 1 THEN c.post_id ELSE " m ".k / 2 END" \
+	" WHERE " LISTABLE "AND p.published <= ?2 "
+/* Whether a match of kind par lies beyond the bound. */
+#define SEARCH_PAST(par) \
+	"EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH ?1" \
+	" AND ?3 <> 1 - " par " AND (rowid & 1) = " par \
+	" ORDER BY rowid DESC LIMIT 1 OFFSET ?4)"
+/* Whether a visible match of kind par lies beyond the bound. */
+#define SEARCH_BEYOND(par) \
+	"EXISTS (SELECT 1 FROM (SELECT rowid AS k FROM search_fts" \
+	" WHERE search_fts MATCH ?1 AND ?3 <> 1 - " par \
+	" AND (rowid & 1) = " par " ORDER BY rowid DESC LIMIT -1 OFFSET ?4)" \
+	" AS b" SEARCH_VISIBLE("b") ")"
 
 static const char *const qsql[Q__N] = {
 	[Q_BEGIN] = "BEGIN",
@@ -819,19 +859,39 @@ static const char *const qsql[Q__N] = {
 	    "AND p.published <= ?1 ORDER BY p.published DESC LIMIT 1), 0))",
 	/* Title weighs most, then the commenter's name, then the body;
 	 * equal scores show the newest first. */
-	[Q_SEARCH] = "SELECT p.id, p.slug, p.title, p.published, u.login,"
-	    " u.name, p.n_approved, f.rowid, f.who, c.created,"
+	[Q_SEARCH_RANK] = "WITH m (k, r) AS (" SEARCH_KIND("0")
+	    " UNION ALL " SEARCH_KIND("1") ")"
+	    " SELECT m.k, p.id FROM m" SEARCH_VISIBLE("m")
+	    " ORDER BY m.r, CASE WHEN m.k & 1 THEN c.created"
+	    " ELSE p.published END DESC, m.k DESC",
+	/* Past the bound at all, and visibly so (looked for only then). */
+	[Q_SEARCH_MORE] = "SELECT CASE WHEN past THEN " SEARCH_BEYOND("0")
+	    " OR " SEARCH_BEYOND("1") " ELSE 0 END, past FROM (SELECT "
+	    SEARCH_PAST("0") " OR " SEARCH_PAST("1") " AS past)",
+	/* The page's hits, whole: ?2 a JSON array of their rowids. One pass
+	 * over the matches (+ keeps FTS5 from a lookup per rowid, each of
+	 * which parses the query and seeks every term again), so only when
+	 * they are all candidates; else one Q_SEARCH_HIT per row. */
+	[Q_SEARCH_HITS] = "SELECT f.rowid, p.slug, p.title, p.published,"
+	    " u.login, u.name, p.n_approved, f.who, c.created,"
 	    " highlight(search_fts, 0, char(2), char(3)),"
-	    " snippet(search_fts, 1, char(2), char(3), '\xe2\x80\xa6', 24),"
-	    " CASE WHEN f.rowid & 1 THEN c.created ELSE p.published END AS d"
-	    " FROM search_fts f JOIN posts p ON p.id = f.post_id"
+	    " snippet(search_fts, 1, char(2), char(3), '\xe2\x80\xa6', 24)"
+	    " FROM search_fts f"
+	    " LEFT JOIN comments c ON (f.rowid & 1) = 1 AND c.id = f.rowid / 2"
+	    " JOIN posts p ON p.id = CASE WHEN f.rowid & 1 THEN c.post_id"
+	    " ELSE f.rowid / 2 END"
+	    " LEFT JOIN users u ON u.id = p.author_id"
+	    " WHERE search_fts MATCH ?1"
+	    " AND +f.rowid IN (SELECT value FROM json_each(?2))",
+	/* One ranked hit ?2 on article ?3, whole. */
+	[Q_SEARCH_HIT] = "SELECT p.slug, p.title, p.published, u.login,"
+	    " u.name, p.n_approved, f.who, c.created,"
+	    " highlight(search_fts, 0, char(2), char(3)),"
+	    " snippet(search_fts, 1, char(2), char(3), '\xe2\x80\xa6', 24)"
+	    " FROM search_fts f JOIN posts p ON p.id = ?3"
 	    " LEFT JOIN users u ON u.id = p.author_id"
 	    " LEFT JOIN comments c ON (f.rowid & 1) = 1 AND c.id = f.rowid / 2"
-	    " WHERE search_fts MATCH ?1 AND " LISTABLE
-	    "AND p.published <= ?2 AND (?3 < 0 OR (f.rowid & 1) = ?3)"
-	    " ORDER BY bm25(search_fts, 10.0, 1.0, 2.0), d DESC, f.rowid DESC"
-	    " LIMIT ?4 OFFSET ?5",
-	[Q_SEARCH_COUNT] = "SELECT count(*)" SEARCH_FROM,
+	    " WHERE search_fts MATCH ?1 AND f.rowid = ?2",
 	[Q_RECENT_ALL] = COMMENT_SELECT_C "JOIN posts p ON p.id = c.post_id"
 	    " WHERE c.status = 'approved' AND " VISIBLE
 	    "ORDER BY c.created DESC, c.id DESC LIMIT ?2",
@@ -3783,88 +3843,175 @@ plain_words(struct arena *a, const char *s, int keep_ops)
 	return out;
 }
 
+/* A ranked hit of the page: its index rowid and article. */
+struct ranked {
+	int64_t rowid, post;
+};
+
+/* Fills h with hit r from s's row, whose columns from c on are those of
+ * Q_SEARCH_HIT. */
+static void
+search_hit_cols(struct arena *a, sqlite3_stmt *s, int c,
+    const struct ranked *r, struct search_hit *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->post.id = r->post;
+	h->post.slug = col_str(a, s, c);
+	h->post.title = col_str(a, s, c + 1);
+	h->post.published = sqlite3_column_int64(s, c + 2);
+	h->post.author_login = col_str(a, s, c + 3);
+	h->post.author_name = col_str(a, s, c + 4);
+	h->post.n_approved = sqlite3_column_int64(s, c + 5);
+	h->post.body_md = h->post.body_html = h->post.excerpt = "";
+	h->post.image = h->post.image_caption = h->post.body_text = "";
+	h->comment_id = (r->rowid & 1) ? r->rowid / 2 : 0;
+	h->who = h->comment_id ? col_str(a, s, c + 6) : "";
+	h->date = h->comment_id ? sqlite3_column_int64(s, c + 7) :
+	    h->post.published;
+	h->title = h->comment_id ? h->post.title : col_str(a, s, c + 8);
+	h->snippet = col_str(a, s, c + 9);
+}
+
+/* Fills h[i] with page[i], whole, for i < n (mu held, in the search's
+ * transaction). all: every match was a candidate, so one pass over them
+ * is bounded. */
+static enum perr
+search_hits_read(struct sstore *st, struct arena *a, const char *match,
+    const struct ranked *page, size_t n, int all, struct search_hit *h)
+{
+	sqlite3_stmt *s;
+	char *ids;
+	enum perr e = P_OK;
+	size_t i, got = 0, o = 0;
+	int rc = SQLITE_OK;
+
+	if (!all) {
+		s = st->stmt[Q_SEARCH_HIT];
+		for (i = 0; i < n; i++) {
+			bind_text(s, 1, match, &rc);
+			bind_int(s, 2, page[i].rowid, &rc);
+			bind_int(s, 3, page[i].post, &rc);
+			if (rc != SQLITE_OK)
+				return bind_fail(st, s, rc);
+			if ((e = step_row(st, s)) != P_OK) /* ranked in this tx */
+				return e == P_NOTFOUND ? P_IO : e;
+			search_hit_cols(a, s, 0, &page[i], &h[i]);
+			done(s);
+		}
+		return P_OK;
+	}
+	s = st->stmt[Q_SEARCH_HITS];
+	/* "[" rowid ("," rowid)* "]": at most 21 bytes a rowid. */
+	ids = arena_alloc(a, n * 21 + 3);
+	ids[o++] = '[';
+	for (i = 0; i < n; i++) {
+		int w = snprintf(ids + o, 22, "%s%lld", i ? "," : "",
+		    (long long)page[i].rowid);
+
+		if (w < 0 || w >= 22)
+			return P_IO;
+		o += (size_t)w;
+	}
+	ids[o++] = ']';
+	ids[o] = '\0';
+	bind_text(s, 1, match, &rc);
+	bind_text(s, 2, ids, &rc);
+	if (rc != SQLITE_OK)
+		return bind_fail(st, s, rc);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t rowid = sqlite3_column_int64(s, 0);
+
+		for (i = 0; i < n && page[i].rowid != rowid; i++)
+			;
+		if (i < n) {
+			search_hit_cols(a, s, 1, &page[i], &h[i]);
+			got++;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		e = dberr(st, rc, sqlite3_sql(s));
+	else if (got != n) /* ranked in this transaction: all are there */
+		e = P_IO;
+	done(s);
+	return e;
+}
+
 /*
  * One attempt with match as the FTS5 query. *syntax = 1 (and nothing
  * logged) when SQLite refuses the query text itself: an FTS5 syntax
  * error, an unknown column or special query are all SQLITE_ERROR at the
- * first step; any other failure is a real error.
+ * first step; any other failure is a real error. The ranking is walked
+ * once: it counts the hits and keeps the page's; only those are read.
  */
 static enum perr
 search_try(struct sstore *st, struct arena *a, const char *match,
     const struct search_query *q, int64_t now, struct search_hit **out,
-    size_t *n, int64_t *total, int *syntax)
+    size_t *n, int64_t *total, int *more, int *syntax)
 {
-	sqlite3_stmt *s = st->stmt[Q_SEARCH_COUNT];
+	sqlite3_stmt *s = st->stmt[Q_SEARCH_RANK];
 	struct search_hit *rows = NULL;
-	size_t nrows = 0, cap = 0;
+	struct ranked *page = NULL;
+	size_t npage = 0, cap = 0;
 	int64_t kind = q->kind == SEARCH_POSTS ? 0 :
-	    q->kind == SEARCH_COMMENTS ? 1 : -1, count;
+	    q->kind == SEARCH_COMMENTS ? 1 : -1, count = 0;
+	int64_t end = q->limit > 0 ? q->offset + q->limit : INT64_MAX;
 	enum perr e = P_OK;
-	int rc = SQLITE_OK;
+	int rc = SQLITE_OK, beyond = 0, past = 0;
 
 	*syntax = 0;
 	bind_text(s, 1, match, &rc);
 	bind_int(s, 2, now, &rc);
 	bind_int(s, 3, kind, &rc);
+	bind_int(s, 4, LIM_SEARCH_RANKED, &rc);
 	if (rc != SQLITE_OK)
 		return bind_fail(st, s, rc);
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW) {
-		if ((rc & 0xff) == SQLITE_ERROR) {
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (count >= q->offset && count < end) {
+			page = grow(a, page, npage, &cap, sizeof(*page));
+			page[npage].rowid = sqlite3_column_int64(s, 0);
+			page[npage++].post = sqlite3_column_int64(s, 1);
+		}
+		count++;
+	}
+	if (rc != SQLITE_DONE) {
+		if ((rc & 0xff) == SQLITE_ERROR && count == 0) {
 			*syntax = 1;
 			done(s);
 			return P_BADINPUT;
 		}
-		e = rc == SQLITE_DONE ? P_IO : dberr(st, rc, sqlite3_sql(s));
+		e = dberr(st, rc, sqlite3_sql(s));
 		done(s);
 		return e;
 	}
-	count = sqlite3_column_int64(s, 0);
 	done(s);
 
-	s = st->stmt[Q_SEARCH];
+	s = st->stmt[Q_SEARCH_MORE];
 	rc = SQLITE_OK;
 	bind_text(s, 1, match, &rc);
 	bind_int(s, 2, now, &rc);
 	bind_int(s, 3, kind, &rc);
-	bind_int(s, 4, q->limit > 0 ? q->limit : -1, &rc);
-	bind_int(s, 5, q->offset, &rc);
+	bind_int(s, 4, LIM_SEARCH_RANKED, &rc);
 	if (rc != SQLITE_OK)
 		return bind_fail(st, s, rc);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct search_hit *h;
-		int64_t rowid;
-
-		rows = grow(a, rows, nrows, &cap, sizeof(*rows));
-		h = &rows[nrows++];
-		memset(h, 0, sizeof(*h));
-		h->post.id = sqlite3_column_int64(s, 0);
-		h->post.slug = col_str(a, s, 1);
-		h->post.title = col_str(a, s, 2);
-		h->post.published = sqlite3_column_int64(s, 3);
-		h->post.author_login = col_str(a, s, 4);
-		h->post.author_name = col_str(a, s, 5);
-		h->post.n_approved = sqlite3_column_int64(s, 6);
-		h->post.body_md = h->post.body_html = h->post.excerpt = "";
-		h->post.image = h->post.image_caption = h->post.body_text = "";
-		rowid = sqlite3_column_int64(s, 7);
-		h->comment_id = (rowid & 1) ? rowid / 2 : 0;
-		h->who = h->comment_id ? col_str(a, s, 8) : "";
-		h->date = h->comment_id ? sqlite3_column_int64(s, 9) :
-		    h->post.published;
-		h->title = h->comment_id ? h->post.title : col_str(a, s, 10);
-		h->snippet = col_str(a, s, 11);
-	}
-	if (rc != SQLITE_DONE)
-		e = dberr(st, rc, sqlite3_sql(s));
+	if ((e = step_row(st, s)) != P_OK)
+		return e == P_NOTFOUND ? P_IO : e;
+	beyond = sqlite3_column_int64(s, 0) != 0;
+	past = sqlite3_column_int64(s, 1) != 0;
 	done(s);
-	if (e == P_OK) {
-		*out = rows;
-		*n = nrows;
-		if (total)
-			*total = count;
+
+	if (npage) {
+		rows = arena_alloc(a, npage * sizeof(*rows));
+		if ((e = search_hits_read(st, a, match, page, npage, !past,
+		    rows)) != P_OK)
+			return e;
 	}
-	return e;
+	*out = rows;
+	*n = npage;
+	if (total)
+		*total = count;
+	if (more)
+		*more = beyond;
+	return P_OK;
 }
 
 /* The query as written first; if its syntax is refused, its words. Both
@@ -3872,7 +4019,7 @@ search_try(struct sstore *st, struct arena *a, const char *match,
 static enum perr
 sqlite_search(struct store *base, struct arena *a,
     const struct search_query *q, struct search_hit **out, size_t *n,
-    int64_t *total)
+    int64_t *total, int *more)
 {
 	struct sstore *st = rd(base);
 	int64_t now = (int64_t)time(NULL);
@@ -3887,15 +4034,18 @@ sqlite_search(struct store *base, struct arena *a,
 	*n = 0;
 	if (total)
 		*total = 0;
+	if (more)
+		*more = 0;
 	words = plain_words(a, q->text, 0);
 	if (*words == '\0')
 		return P_OK;
 	pthread_mutex_lock(&st->mu);
 	if ((e = tx_begin(st, 0)) != P_OK)
 		goto out;
-	e = search_try(st, a, q->text, q, now, out, n, total, &syntax);
+	e = search_try(st, a, q->text, q, now, out, n, total, more, &syntax);
 	if (syntax)
-		e = search_try(st, a, words, q, now, out, n, total, &syntax);
+		e = search_try(st, a, words, q, now, out, n, total, more,
+		    &syntax);
 	if (syntax) /* quoted words are always valid syntax */
 		e = P_IO;
 	if (e == P_OK)

@@ -431,11 +431,15 @@ struct store_ops {
 	 * every writer counts, the CLI included), and the newest listed
 	 * publication at or before now. Unix seconds. */
 	enum perr (*last_change)(struct store *st, int64_t now, int64_t *at);
-	/* Ranked hits (best first) for q; *total = all hits. A query with no
-	 * words gives none. Never fails for the query's syntax. */
+	/* Ranked hits (best first) for q; *total = the hits that can be
+	 * paged through. Only the LIM_SEARCH_RANKED matches of each kind
+	 * added last are ranked: *more = 1 when an older visible one was
+	 * left out (total is then a lower bound). A query with no words
+	 * gives none. Never fails for the query's syntax. total and more may
+	 * be NULL. */
 	enum perr (*search)(struct store *st, struct arena *a,
 	    const struct search_query *q, struct search_hit **out, size_t *n,
-	    int64_t *total);
+	    int64_t *total, int *more);
 	/* Approved comments on listed posts, newest first; post_id 0 = every
 	 * post. limit 0 = no limit. */
 	enum perr (*comment_list_recent)(struct store *st, struct arena *a,

@@ -120,7 +120,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		q.text = text;
 		q.kind = (enum search_kind)k;
 		q.limit = 10;
-		assert(store_search(st, &a, &q, &h, &n, &total) == P_OK);
+		assert(store_search(st, &a, &q, &h, &n, &total, NULL) == P_OK);
 		assert((int64_t)n <= total && n <= 10);
 		for (i = 0; i < n; i++) {
 			balanced(h[i].title);

@@ -279,3 +279,64 @@ def test_search_answers_are_cacheable(srv):
     c = srv.get("/api/v1/search?q=train",
                 {"If-None-Match": r.header("ETag")})
     check(c.status == 304, "api search revalidation: %d" % c.status)
+
+
+def cache_hits(srv):
+    m = re.search(r"^parley_cache_hits_total (\d+)", srv.get("/metrics").text,
+                  re.M)
+    check(m is not None, "no parley_cache_hits_total in /metrics")
+    return int(m.group(1))
+
+
+def hit_ids(srv, path):
+    """Comment ids the search page at path links to, and its body."""
+    r = srv.get(path)
+    check(r.status == 200, "%s: %d" % (path, r.status))
+    ids = [int(m) for m in re.findall(rb'#comment-(\d+)"', r.body)]
+    return ids, r.body
+
+
+def test_search_page_is_cached_and_never_stale(srv):
+    path = "/search?q=zorilla"
+    ids, body = hit_ids(srv, path)
+    check(ids == [], "zorilla found before anyone wrote it: %s" % ids)
+    # Every spelling of the same search is one cached page.
+    for other in (path, "/search/?q=zorilla", path + "&page=1",
+                  path + "&type=all", path + "&utm_source=x"):
+        h0 = cache_hits(srv)
+        _, b = hit_ids(srv, other)
+        check(b == body, "%s differs from %s" % (other, path))
+        check(cache_hits(srv) == h0 + 1, "%s was not a cache hit" % other)
+    # Held: not shown, to anyone.
+    art = open_article(srv, 2)
+    c = srv.client()
+    r, _ = post_comment(c, art, author="Zorilla Fan",
+                        email="zorilla@example.org",
+                        text="A zorilla crossed the lane.")
+    cid = new_comment_id(r)
+    check(cid, "comment: %d" % r.status)
+    check(hit_ids(srv, path)[0] == [], "held comment on the search page")
+    # Approved from the CLI while the server runs: on the next request.
+    srv.cli("comment", "approve", srv.site, str(cid))
+    check(hit_ids(srv, path)[0] == [cid], "approved comment not on the "
+          "cached search page")
+    # A known commenter's next comment is approved in the server itself.
+    r, _ = post_comment(c, art, author="Zorilla Fan",
+                        email="zorilla@example.org",
+                        text="Another zorilla, zorilla again.")
+    cid2 = new_comment_id(r)
+    check(cid2, "second comment: %d" % r.status)
+    check(sorted(hit_ids(srv, path)[0]) == sorted([cid, cid2]),
+          "comment approved in the server not on the cached search page")
+    check(hit_ids(srv, path + "&type=comments")[0] != [],
+          "type=comments page")
+    srv.cli("comment", "trash", srv.site, str(cid))
+    check(hit_ids(srv, path)[0] == [cid2], "trashed comment still shown")
+    srv.cli("comment", "spam", srv.site, str(cid2))
+    check(hit_ids(srv, path)[0] == [], "spam comment still shown")
+    # A refused query or a bad type is answered, never kept.
+    h0 = cache_hits(srv)
+    for bad in ("/search?q=zorilla&type=bogus", "/search?q=" + q("x" * 300)):
+        for _ in range(2):
+            check(srv.get(bad).status == 200, bad)
+    check(cache_hits(srv) == h0, "a refused search came from the cache")

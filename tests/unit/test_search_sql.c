@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/limits.h"
 #include "store/store.h"
 
 #define T0 ((int64_t)1710504000)
@@ -103,7 +104,7 @@ found(struct fx *f, const char *text)
 	memset(&q, 0, sizeof(q));
 	q.text = text;
 	q.limit = 10;
-	assert_int_equal(store_search(f->st, &f->a, &q, &h, &n, &total),
+	assert_int_equal(store_search(f->st, &f->a, &q, &h, &n, &total, NULL),
 	    P_OK);
 	return n;
 }
@@ -126,7 +127,8 @@ test_plain_text_is_indexed(void **state)
 	memset(&q, 0, sizeof(q));
 	q.text = "love";
 	q.limit = 10;
-	assert_int_equal(store_search(f->st, &f->a, &q, &h, &n, NULL), P_OK);
+	assert_int_equal(store_search(f->st, &f->a, &q, &h, &n, NULL, NULL),
+	    P_OK);
 	assert_int_equal(n, 1);
 	/* The snippet is the plain text: no Markdown asterisks. */
 	assert_null(strchr(h[0].snippet, '*'));
@@ -223,6 +225,84 @@ test_clock_moves_on_any_write(void **state)
 	assert_true(at > T0);
 }
 
+/* Hits of kind k for text, all on one page; *more as the store says. */
+static int64_t
+ranked(struct fx *f, const char *text, enum search_kind k, int *more,
+    struct search_hit **h)
+{
+	struct search_query q;
+	size_t n;
+	int64_t total;
+
+	memset(&q, 0, sizeof(q));
+	q.text = text;
+	q.kind = k;
+	q.limit = 2 * LIM_SEARCH_RANKED + 10;
+	assert_int_equal(store_search(f->st, &f->a, &q, h, &n, &total, more),
+	    P_OK);
+	assert_int_equal((int64_t)n, total);
+	return total;
+}
+
+/* A word in more articles than are ranked: the newest LIM_SEARCH_RANKED
+ * are, and *more says a visible older one was left out. The bound counts
+ * index rows, visible or not, per kind. */
+static void
+test_ranking_is_bounded(void **state)
+{
+	struct fx *f = *state;
+	struct search_hit *h;
+	char q[512];
+	int64_t i, oldest;
+	int more;
+
+	snprintf(q, sizeof(q), "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL"
+	    " SELECT i + 1 FROM n WHERE i < %d) INSERT INTO posts (slug,"
+	    " title, author_id, published, pub_day, body_md) SELECT 'o' || i,"
+	    " 'Okapi ' || i, (SELECT min(id) FROM users), %lld + i,"
+	    " strftime('%%Y-%%m-%%d', %lld + i, 'unixepoch'), 'okapi seen'"
+	    " FROM n", LIM_SEARCH_RANKED + 5, (long long)T0, (long long)T0);
+	sql(f, q);
+	oldest = f->post + 5; /* ids f->post + 1 .. + 5 fall outside */
+	assert_int_equal(ranked(f, "okapi", SEARCH_ALL, &more, &h),
+	    LIM_SEARCH_RANKED);
+	assert_int_equal(more, 1);
+	for (i = 0; i < LIM_SEARCH_RANKED; i++)
+		assert_true(h[i].post.id > oldest);
+	assert_int_equal(ranked(f, "okapi", SEARCH_COMMENTS, &more, &h), 0);
+	assert_int_equal(more, 0);
+	/* Comments are bounded apart from articles. */
+	snprintf(q, sizeof(q), "INSERT INTO comments (post_id, author,"
+	    " body_md, created, status) VALUES (%lld, 'Ed', 'an okapi!', %lld,"
+	    " 'approved')", (long long)f->post + 7, (long long)T0 + 9);
+	sql(f, q);
+	assert_int_equal(ranked(f, "okapi", SEARCH_ALL, &more, &h),
+	    LIM_SEARCH_RANKED + 1);
+	assert_int_equal(ranked(f, "okapi", SEARCH_COMMENTS, &more, &h), 1);
+	assert_int_equal(more, 0);
+	/* Nothing visible beyond the bound: no "more". */
+	snprintf(q, sizeof(q), "UPDATE posts SET password = 'x' WHERE id <="
+	    " %lld AND id > %lld", (long long)oldest, (long long)f->post);
+	sql(f, q);
+	assert_int_equal(ranked(f, "okapi", SEARCH_POSTS, &more, &h),
+	    LIM_SEARCH_RANKED);
+	assert_int_equal(more, 0);
+	/* A hidden one among the newest leaves a hole, not a replacement:
+	 * the bound is on the index's rows. */
+	sql(f, "UPDATE posts SET password = 'x' WHERE id = (SELECT max(id)"
+	    " FROM posts)");
+	assert_int_equal(ranked(f, "okapi", SEARCH_POSTS, &more, &h),
+	    LIM_SEARCH_RANKED - 1);
+	assert_int_equal(more, 0);
+	snprintf(q, sizeof(q), "UPDATE posts SET password = '' WHERE id = %lld",
+	    (long long)oldest);
+	sql(f, q);
+	assert_int_equal(ranked(f, "okapi", SEARCH_POSTS, &more, &h),
+	    LIM_SEARCH_RANKED - 1);
+	assert_int_equal(more, 1);
+	integrity(f);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -235,6 +315,7 @@ main(void)
 		T(test_post_edit_unpublish_delete),
 		T(test_rolled_back_write_leaves_index),
 		T(test_clock_moves_on_any_write),
+		T(test_ranking_is_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

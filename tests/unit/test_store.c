@@ -1704,7 +1704,7 @@ hits(struct fx *f, const char *text, enum search_kind k,
 	q.text = text;
 	q.kind = k;
 	q.limit = 50;
-	assert_int_equal(store_search(f->st, &f->a, &q, &h, &n, &total),
+	assert_int_equal(store_search(f->st, &f->a, &q, &h, &n, &total, NULL),
 	    P_OK);
 	assert_int_equal((int64_t)n, total);
 	if (n && first)
@@ -1843,23 +1843,23 @@ test_search_paging(void **state)
 	q.text = "walrus";
 	q.limit = 3;
 	q.offset = 6;
-	assert_int_equal(store_search(f->st, &f->a, &q, &h, &n, &total),
+	assert_int_equal(store_search(f->st, &f->a, &q, &h, &n, &total, NULL),
 	    P_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(total, 7);
 	q.offset = 0;
-	assert_int_equal(store_search(f->st, &f->a, &q, &h, &n, &total),
+	assert_int_equal(store_search(f->st, &f->a, &q, &h, &n, &total, NULL),
 	    P_OK);
 	assert_int_equal(n, 3);
 	/* Equal scores: newest first. */
 	assert_string_equal(h[0].post.slug, "p6");
 	assert_string_equal(h[1].post.slug, "p5");
 	q.offset = -1;
-	assert_int_equal(store_search(f->st, &f->a, &q, &h, &n, &total),
+	assert_int_equal(store_search(f->st, &f->a, &q, &h, &n, &total, NULL),
 	    P_BADINPUT);
 	q.offset = 0;
 	q.text = NULL;
-	assert_int_equal(store_search(f->st, &f->a, &q, &h, &n, &total),
+	assert_int_equal(store_search(f->st, &f->a, &q, &h, &n, &total, NULL),
 	    P_BADINPUT);
 }
 
