@@ -218,14 +218,31 @@ app_open(struct app *app, const char *site_dir, char *err, size_t errsz)
 int64_t
 app_last_modified(struct app *app, struct req *rq)
 {
-	int64_t now = (int64_t)time(NULL), at, closed, since;
+	int64_t now = (int64_t)time(NULL), at, closed, since, v;
 	int64_t d = (int64_t)app->conf.close_after_days * 86400;
 
+	/* The same store and the same second give the same answer: asked
+	 * once, not for every page (two queries each). */
+	if (store_data_version(app->store, &v) != P_OK)
+		v = -1;
+	pthread_mutex_lock(&app->facts_mu);
+	if (v >= 0 && v == app->lm_version && now == app->lm_now) {
+		at = app->lm_at;
+		pthread_mutex_unlock(&app->facts_mu);
+		goto conf;
+	}
+	pthread_mutex_unlock(&app->facts_mu);
 	if (store_last_change(app->store, now, &at) != P_OK)
 		return now;
 	if (d > 0 && store_last_change(app->store, now - d, &closed) == P_OK &&
 	    closed + d <= now && closed + d > at)
 		at = closed + d;
+	pthread_mutex_lock(&app->facts_mu);
+	app->lm_version = v;
+	app->lm_now = now;
+	app->lm_at = at;
+	pthread_mutex_unlock(&app->facts_mu);
+conf:
 	since = atomic_load(&app->conf_since);
 	if (since > at)
 		at = since;

@@ -53,6 +53,8 @@ struct app {
 	int64_t facts_next;       /* next scheduled publication, 0 none */
 	struct category *facts_cats;
 	size_t facts_ncats;
+	/* app_last_modified's answer, for one data version and second. */
+	int64_t lm_version, lm_now, lm_at;
 };
 
 enum req_method { M_GET, M_HEAD, M_POST, M_OTHER };

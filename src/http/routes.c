@@ -138,11 +138,13 @@ routes_query_key(struct app *app, struct req *rq)
 	return NULL;
 }
 
+static void route_read(struct app *, struct req *, struct resp *,
+    const struct path *);
+
 void
 routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 {
 	struct path p;
-	long long y, m, d, page, id;
 	enum feed_format ff;
 
 	rs->route = "error";
@@ -192,7 +194,21 @@ routes_dispatch(struct app *app, struct req *rq, struct resp *rs)
 		    p.trailing);
 		return;
 	}
-	/* Every other route reads. */
+	/* Every other route reads: from one snapshot of the store. */
+	store_read_begin(app->store);
+	route_read(app, rq, rs, &p);
+	store_read_end(app->store);
+}
+
+/* The routes that only read (routes_dispatch holds a snapshot). */
+static void
+route_read(struct app *app, struct req *rq, struct resp *rs,
+    const struct path *pp)
+{
+	struct path p = *pp;
+	long long y, m, d, page, id;
+	enum feed_format ff;
+
 	if (p.n >= 1 && !strcmp(p.seg[0], "api")) {
 		rs->route = "api";
 		if (!want_get(app, rq, rs))

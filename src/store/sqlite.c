@@ -1099,6 +1099,7 @@ struct sstore {
 	 * import_end). Reads then go to the writer too, so the importing
 	 * thread sees what it has written but not committed. */
 	atomic_int importing;
+	int nested; /* read transactions inside the snapshot (tx_begin) */
 };
 
 static void sqlite_close(struct store *);
@@ -1287,22 +1288,69 @@ step_row(struct sstore *st, sqlite3_stmt *s)
 	return e;
 }
 
+/* The reader this thread opened a snapshot on (read_begin), if any. */
+static _Thread_local struct sstore *tl_snapshot;
+
+/* A read transaction asked for inside the thread's snapshot is that
+ * snapshot: counted, not begun, and its commit only counts down. */
 static enum perr
 tx_begin(struct sstore *st, int write)
 {
+	if (!write && st == tl_snapshot && !sqlite3_get_autocommit(st->db)) {
+		st->nested++;
+		return P_OK;
+	}
 	return run(st, st->stmt[write ? Q_BEGIN_WRITE : Q_BEGIN]);
 }
 
 static enum perr
 tx_commit(struct sstore *st)
 {
+	if (st->nested > 0) {
+		st->nested--;
+		return P_OK;
+	}
 	return run(st, st->stmt[Q_COMMIT]);
+}
+
+/* Only on a reader this thread has to itself (a shared one would hand
+ * its snapshot to the other thread's reads too), and one at a time. */
+static void
+sqlite_read_begin(struct store *base)
+{
+	struct sstore *r = rd(base);
+
+	if (r == sstore(base) || tl_snapshot != NULL ||
+	    thread_no() > LIM_READERS)
+		return;
+	pthread_mutex_lock(&r->mu);
+	if (tx_begin(r, 0) == P_OK)
+		tl_snapshot = r;
+	pthread_mutex_unlock(&r->mu);
+}
+
+static void
+sqlite_read_end(struct store *base)
+{
+	struct sstore *r = tl_snapshot;
+
+	(void)base;
+	if (r == NULL)
+		return;
+	pthread_mutex_lock(&r->mu);
+	/* A read that failed may have ended the transaction already. */
+	r->nested = 0;
+	if (!sqlite3_get_autocommit(r->db))
+		(void)tx_commit(r);
+	pthread_mutex_unlock(&r->mu);
+	tl_snapshot = NULL;
 }
 
 /* Undo whatever is open; harmless if SQLite already rolled back. */
 static void
 tx_abort(struct sstore *st)
 {
+	st->nested = 0;
 	if (!sqlite3_get_autocommit(st->db))
 		(void)run(st, st->stmt[Q_ROLLBACK]);
 }
@@ -5253,6 +5301,8 @@ const struct store_ops store_sqlite_ops = {
 	.comment_add = sqlite_comment_add,
 	.comment_get = sqlite_comment_get,
 	.comment_list_post = sqlite_comment_list_post,
+	.read_begin = sqlite_read_begin,
+	.read_end = sqlite_read_end,
 	.comment_list_thread = sqlite_comment_list_thread,
 	.comment_list_status = sqlite_comment_list_status,
 	.comment_set_status = sqlite_comment_set_status,

@@ -326,6 +326,14 @@ struct store_ops {
 	    int64_t *id);
 	enum perr (*comment_get)(struct store *st, struct arena *a, int64_t id,
 	    struct comment *out);
+	/* One snapshot for a run of reads by the calling thread (a page):
+	 * the reads between read_begin and read_end see the store as at the
+	 * first of them, and share one read transaction instead of paying
+	 * for one each. For reads only: a write in between is not seen by
+	 * the reads after it. May do nothing (the reads then each see the
+	 * latest commit, as without it). */
+	void (*read_begin)(struct store *st);
+	void (*read_end)(struct store *st);
 	/* Every comment of a post, any status, ordered by (created, id). */
 	enum perr (*comment_list_post)(struct store *st, struct arena *a,
 	    int64_t post_id, struct comment **out, size_t *n);
@@ -569,6 +577,8 @@ extern const struct store_ops store_sqlite_ops;
 #define store_comment_add(st, ...) ((st)->ops->comment_add((st), __VA_ARGS__))
 #define store_comment_get(st, ...) ((st)->ops->comment_get((st), __VA_ARGS__))
 #define store_comment_list_post(st, ...) ((st)->ops->comment_list_post((st), __VA_ARGS__))
+#define store_read_begin(st) ((st)->ops->read_begin((st)))
+#define store_read_end(st) ((st)->ops->read_end((st)))
 #define store_comment_list_thread(st, ...) ((st)->ops->comment_list_thread((st), __VA_ARGS__))
 #define store_comment_list_status(st, ...) ((st)->ops->comment_list_status((st), __VA_ARGS__))
 #define store_comment_set_status(st, ...) ((st)->ops->comment_set_status((st), __VA_ARGS__))

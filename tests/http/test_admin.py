@@ -625,10 +625,10 @@ def test_edit_keeps_permalink_and_slug_change_redirects(srv):
                                   "caption", "date", "tags",
                                   "categories")}
     cats = [x.get("value") for x in root.find_all("input")
-            if x.get("name") == "cat" and x.get("checked") is not None]
+            if x.get("name") == "cat" and "checked" in x.attrs]
     img = root.find("select", id="image")
     sel = [o.get("value") for o in img.find_all("option")
-           if o.get("selected") is not None]
+           if "selected" in o.attrs]
     fields["image"] = sel[0] if sel else ""
     fields["comments_open"] = "1"
     fields["do"] = "publish"
@@ -636,9 +636,14 @@ def test_edit_keeps_permalink_and_slug_change_redirects(srv):
     r = editor_save(c, list(dict(fields, body=body).items()) +
                     [("cat", x) for x in cats], path="/admin/posts/%d/" % pid)
     check(r.status == 303, "update: %d %s" % (r.status, r.text[-300:]))
+    check(cats, "the editor shows the post's categories as checked")
     art = srv.get(path)
     check(art.status == 200 and "An update." in art.text,
           "edited post moved or not updated")
+    for cat in cats:
+        check('value="%s" checked' % cat in
+              c.get("/admin/posts/%d/" % pid).text,
+              "category %s lost by the edit" % cat)
     newslug = fields["slug"] + "-renamed"
     r = editor_save(c, list(dict(fields, slug=newslug).items()) +
                     [("cat", x) for x in cats], path="/admin/posts/%d/" % pid)
