@@ -734,10 +734,11 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	ms = (double)(t1.tv_sec - st->t0.tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - st->t0.tv_nsec) / 1e6;
 	metrics_record(st->route, st->status, ms / 1e3, st->src);
-	log_info("%s %s %s %d %zu %.2fms%s", st->rq.ip,
-	    str_log_safe(&st->a, st->method_str),
-	    str_log_safe(&st->a, st->rq.path), st->status, st->bytes, ms,
-	    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+	log_access(st->rq.ip, str_log_safe(&st->a, st->method_str),
+	    str_log_safe(&st->a, st->rq.path), st->status, st->bytes,
+	    (long long)(t1.tv_sec - st->t0.tv_sec) * 1000000 +
+	    (t1.tv_nsec - st->t0.tv_nsec) / 1000,
+	    toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	buf_free(&st->body);
 	arena_free(&st->a);
 	free(st);
