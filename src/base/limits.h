@@ -30,8 +30,13 @@
  * holds the hot pages of any site with room to spare. */
 #define LIM_CACHE_MB_DEFAULT 64
 
-/* Read connections of the SQLite store: one per serving thread (threads
- * beyond this share). Each costs its page cache and prepared statements. */
+/* How long a request for a page being rendered by another request waits
+ * for that render (page cache) before rendering it itself. */
+#define LIM_RENDER_WAIT_MS 2000
+
+/* Read connections of the SQLite store: one shared, plus one of its own
+ * for each page-serving thread up to this many in all (threads beyond
+ * share the first). Each costs its page cache and prepared statements. */
 #define LIM_READERS 8
 
 /* Freed heap memory `parley serve` keeps for reuse instead of handing it
@@ -60,8 +65,9 @@
 /* Template nesting (sections + partials), stops runaway recursion. */
 #define LIM_TMPL_DEPTH 64
 /* Template ops (tags and text runs of the whole set) that get a per-thread
- * lookup hint (render/tmpl.c); ops beyond are looked up without one. */
-#define LIM_TMPL_HINTS 4096
+ * lookup hint (render/tmpl.c, one byte each); ops beyond are looked up
+ * without one. */
+#define LIM_TMPL_HINTS 8192
 
 /* Largest article source file accepted by `parley post add`. */
 #define LIM_POST_FILE_BYTES (4 * 1024 * 1024)

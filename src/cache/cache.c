@@ -3,12 +3,14 @@
  * public struct, its strings, its tags and its bytes. */
 #include "cache.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 struct node {
@@ -31,8 +33,22 @@ struct node {
  * when one of its own tags was invalidated while it rendered. */
 #define TAGGEN_SLOTS 4096
 
+/* A render in progress for a key (cache_get_claim to cache_done). */
+struct flight {
+	uint64_t khash;
+	char *key;
+	struct flight *next;
+};
+
+/* Keys whose last render was not a page to keep (an error, a personal
+ * page), by hash: their readers do not wait for each other. */
+#define SOLO_SLOTS 256
+
 struct cache {
 	pthread_mutex_t mu; /* everything below */
+	pthread_cond_t landed; /* a flight ended */
+	struct flight *flights;
+	uint64_t solo[SOLO_SLOTS];
 	uint64_t taggen[TAGGEN_SLOTS];
 	uint64_t cleared; /* generation of the last cache_clear */
 	struct node **bucket;
@@ -77,6 +93,7 @@ cache_new(size_t max_bytes)
 	if (c == NULL)
 		abort();
 	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->landed, NULL);
 	c->nbuckets = 256;
 	if ((c->bucket = calloc(c->nbuckets, sizeof(*c->bucket))) == NULL)
 		abort();
@@ -188,6 +205,7 @@ cache_free(struct cache *c)
 		unlink_node(c, c->head);
 	free(c->bucket);
 	pthread_mutex_destroy(&c->mu);
+	pthread_cond_destroy(&c->landed);
 	free(c);
 }
 
@@ -223,6 +241,25 @@ lru_front(struct cache *c, struct node *n)
 		c->tail = n;
 }
 
+/* The live entry for key, held and counted as a hit, or NULL (mu held). */
+static struct node *
+hit(struct cache *c, const char *key, uint64_t h, int64_t now)
+{
+	struct node *n = find(c, key, h);
+
+	if (n && n->pub.expires && now >= n->pub.expires) {
+		unlink_node(c, n);
+		c->st.expired++;
+		n = NULL;
+	}
+	if (n == NULL)
+		return NULL;
+	c->st.hits++;
+	lru_front(c, n);
+	atomic_fetch_add(&n->refs, 1);
+	return n;
+}
+
 const struct cache_entry *
 cache_get(struct cache *c, const char *key, int64_t now)
 {
@@ -230,22 +267,90 @@ cache_get(struct cache *c, const char *key, int64_t now)
 	struct node *n;
 
 	pthread_mutex_lock(&c->mu);
-	n = find(c, key, h);
-	if (n && n->pub.expires && now >= n->pub.expires) {
-		unlink_node(c, n);
-		c->st.expired++;
-		n = NULL;
-	}
-	if (n == NULL) {
+	if ((n = hit(c, key, h, now)) == NULL)
 		c->st.misses++;
-		pthread_mutex_unlock(&c->mu);
-		return NULL;
-	}
-	c->st.hits++;
-	lru_front(c, n);
-	atomic_fetch_add(&n->refs, 1);
 	pthread_mutex_unlock(&c->mu);
-	return &n->pub;
+	return n ? &n->pub : NULL;
+}
+
+static struct flight **
+flight_find(struct cache *c, const char *key, uint64_t h)
+{
+	struct flight **f;
+
+	for (f = &c->flights; *f; f = &(*f)->next)
+		if ((*f)->khash == h && !strcmp((*f)->key, key))
+			return f;
+	return NULL;
+}
+
+const struct cache_entry *
+cache_get_claim(struct cache *c, const char *key, int64_t now, int wait_ms,
+    int *claim)
+{
+	uint64_t h = fnv(key, strlen(key));
+	struct timespec until;
+	struct flight *f;
+	struct node *n;
+	int waited = 0, late = 0;
+
+	*claim = 0;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += wait_ms / 1000;
+	until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&c->mu);
+	for (;;) {
+		if ((n = hit(c, key, h, now)) != NULL) {
+			pthread_mutex_unlock(&c->mu);
+			return &n->pub;
+		}
+		if (late || c->solo[h % SOLO_SLOTS] == h ||
+		    flight_find(c, key, h) == NULL)
+			break;
+		if (!waited)
+			c->st.coalesced++;
+		waited = 1;
+		if (pthread_cond_timedwait(&c->landed, &c->mu, &until) ==
+		    ETIMEDOUT)
+			late = 1;
+	}
+	c->st.misses++;
+	if (!late && c->solo[h % SOLO_SLOTS] != h) {
+		if ((f = calloc(1, sizeof(*f))) == NULL ||
+		    (f->key = strdup(key)) == NULL)
+			abort();
+		f->khash = h;
+		f->next = c->flights;
+		c->flights = f;
+		*claim = 1;
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+void
+cache_done(struct cache *c, const char *key, int keep)
+{
+	uint64_t h = fnv(key, strlen(key));
+	struct flight **fp, *f;
+
+	pthread_mutex_lock(&c->mu);
+	if (!keep)
+		c->solo[h % SOLO_SLOTS] = h;
+	else if (c->solo[h % SOLO_SLOTS] == h)
+		c->solo[h % SOLO_SLOTS] = 0;
+	if ((fp = flight_find(c, key, h)) != NULL) {
+		f = *fp;
+		*fp = f->next;
+		free(f->key);
+		free(f);
+	}
+	pthread_cond_broadcast(&c->landed);
+	pthread_mutex_unlock(&c->mu);
 }
 
 void
@@ -407,6 +512,8 @@ cache_put(struct cache *c, const struct cache_put *p)
 	c->count++;
 	c->bytes += need;
 	c->st.inserts++;
+	if (c->solo[n->khash % SOLO_SLOTS] == n->khash)
+		c->solo[n->khash % SOLO_SLOTS] = 0; /* a page to keep now */
 	pthread_mutex_unlock(&c->mu);
 	return &n->pub;
 stale:

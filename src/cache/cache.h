@@ -92,6 +92,7 @@ struct cache_put {
 struct cache_stats {
 	uint64_t hits, misses, inserts, evictions, invalidations, expired;
 	uint64_t stale_puts; /* puts refused: an invalidation raced them */
+	uint64_t coalesced;  /* misses that waited for another's render */
 	uint64_t entries, bytes, max_bytes;
 };
 
@@ -107,6 +108,21 @@ void cache_free(struct cache *c);
  * Counts a hit or a miss. */
 const struct cache_entry *cache_get(struct cache *c, const char *key,
     int64_t now);
+/* cache_get() for a renderer. On a miss while another thread renders
+ * the same key (it claimed it), waits up to wait_ms for that render and
+ * looks again, so a page dropped under many readers is rendered once,
+ * not once per reader. On a miss with no render in progress, claims the
+ * key (*claim = 1): the caller renders, puts what it may, and then must
+ * call cache_done(). A wait that times out returns NULL unclaimed. A
+ * waiter never gets a page older than its own request: a render that
+ * saw a write land while it ran is not stored (cache_put), and the
+ * waiter then renders itself. */
+const struct cache_entry *cache_get_claim(struct cache *c, const char *key,
+    int64_t now, int wait_ms, int *claim);
+/* keep: the render was a page to cache (stored or not: a put refused as
+ * stale still counts). A key whose last render was not is neither
+ * waited for nor claimed until one is. */
+void cache_done(struct cache *c, const char *key, int keep);
 /* Let go of an entry from cache_get() or cache_put(). */
 void cache_release(struct cache *c, const struct cache_entry *e);
 

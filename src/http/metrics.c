@@ -148,6 +148,10 @@ metrics_render(struct app *app, struct buf *o)
 		    "because a write landed while they ran.\n"
 		    "# TYPE parley_cache_stale_puts_total counter\n"
 		    "parley_cache_stale_puts_total %llu\n"
+		    "# HELP parley_cache_coalesced_total Misses that waited "
+		    "for another request's render of the same page.\n"
+		    "# TYPE parley_cache_coalesced_total counter\n"
+		    "parley_cache_coalesced_total %llu\n"
 		    "# HELP parley_cache_entries Pages in the cache.\n"
 		    "# TYPE parley_cache_entries gauge\n"
 		    "parley_cache_entries %llu\n"
@@ -163,6 +167,7 @@ metrics_render(struct app *app, struct buf *o)
 		    (unsigned long long)s.invalidations,
 		    (unsigned long long)s.expired,
 		    (unsigned long long)s.stale_puts,
+		    (unsigned long long)s.coalesced,
 		    (unsigned long long)s.entries, (unsigned long long)s.bytes,
 		    (unsigned long long)s.max_bytes);
 	}

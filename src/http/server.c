@@ -523,7 +523,7 @@ dispatch(struct app *app, struct rstate *st, struct MHD_Connection *c)
 	enum MHD_Result ret;
 	struct resp rs;
 	uint64_t gen = 0;
-	int keyed;
+	int keyed, claimed = 0;
 
 	conf_enter(app);
 	keyed = app->cache &&
@@ -535,7 +535,9 @@ dispatch(struct app *app, struct rstate *st, struct MHD_Connection *c)
 	keyed = key != NULL;
 	if (keyed) {
 		pc_sync(app);
-		e = cache_get(app->cache, key, (int64_t)time(NULL));
+		/* Readers of a page just dropped wait for one render. */
+		e = cache_get_claim(app->cache, key, (int64_t)time(NULL),
+		    LIM_RENDER_WAIT_MS, &claimed);
 		if (e) {
 			ret = send_entry(app, st, c, e, 0);
 			conf_leave(app);
@@ -547,14 +549,17 @@ dispatch(struct app *app, struct rstate *st, struct MHD_Connection *c)
 	buf_init(&rs.body, 0);
 	rs.status = 200;
 	routes_dispatch(app, &st->rq, &rs);
+	if (keyed && rs.shared && rs.status == 200)
+		e = pc_put(app, &st->rq, key, &rs, gen);
+	if (claimed)
+		cache_done(app->cache, key, rs.shared && rs.status == 200);
+	if (e != NULL) {
+		buf_free(&rs.body);
+		ret = send_entry(app, st, c, e, 1);
+		conf_leave(app);
+		return ret;
+	}
 	if (rs.shared && rs.status == 200) {
-		if (keyed &&
-		    (e = pc_put(app, &st->rq, key, &rs, gen)) != NULL) {
-			buf_free(&rs.body);
-			ret = send_entry(app, st, c, e, 1);
-			conf_leave(app);
-			return ret;
-		}
 		if (rs.nslots) {
 			struct resp pr;
 			size_t i;

@@ -749,38 +749,38 @@ member(const struct tval *obj, const struct tpart *p)
 	return NULL;
 }
 
-/* Where an op's first name was found in a frame, per thread. Frames
- * made from one keys array hold each name at the same slot, so the next
- * comment's frame is looked at there first: a pointer compare instead of
- * a walk. Checked against the frame at hand, so a hint left by another
- * page or set is only a miss. */
-struct hint {
-	const char *key;
-	size_t k;
-};
-static _Thread_local struct hint tl_hint[LIM_TMPL_HINTS];
+/* Where an op's first name was found in a frame, per thread: slot + 1,
+ * or 0. Frames made from one keys array hold each name at the same slot,
+ * so the next comment's frame is looked at there first instead of
+ * walked. Checked against the frame at hand, so a hint left by another
+ * page or set is only a miss. One byte per op: worker threads' stacks
+ * are small, and their thread-locals live there. */
+static _Thread_local unsigned char tl_hint[LIM_TMPL_HINTS];
+
+static int
+is_key(const struct tv_kv *kv, const struct tpart *p)
+{
+	return kv->h == p->h && kv->klen == p->n &&
+	    memcmp(kv->key, p->s, p->n) == 0;
+}
 
 static const struct tval *
 member_op(const struct tval *obj, const struct op *op)
 {
 	const struct tpart *p = &op->parts[0];
-	struct hint *h;
+	unsigned char *h;
 	size_t k;
 
 	if (obj == NULL || obj->slots == NULL || op->id >= LIM_TMPL_HINTS ||
 	    !(obj->keys & (uint64_t)1 << (p->h % 64)))
 		return member(obj, p);
 	h = &tl_hint[op->id];
-	if (h->key && h->k < obj->nslots && obj->slots[h->k].key == h->key)
-		return obj->slots[h->k].v;
+	if (*h && *h <= obj->nslots && is_key(&obj->slots[*h - 1], p))
+		return obj->slots[*h - 1].v;
 	for (k = 0; k < obj->nslots; k++) {
-		const struct tv_kv *kv = &obj->slots[k];
-
-		if (kv->h == p->h && kv->klen == p->n &&
-		    memcmp(kv->key, p->s, p->n) == 0) {
-			h->key = kv->key;
-			h->k = k;
-			return kv->v;
+		if (is_key(&obj->slots[k], p)) {
+			*h = k < 255 ? (unsigned char)(k + 1) : 0;
+			return obj->slots[k].v;
 		}
 	}
 	return member(obj, p); /* a key added to the frame by tv_str() */

@@ -1,7 +1,8 @@
 /* sqlite.c: the SQLite backend of store.h (the default).
- * One connection writes; reads go to read-only connections, one per
- * serving thread (up to LIM_READERS), so readers never wait for a
- * commit's fsync nor for each other. Each is opened NOMUTEX and guarded by
+ * One connection writes; reads go to read-only connections: one of its
+ * own for each thread that serves pages (up to LIM_READERS - 1), one
+ * shared by the rest. So readers never wait for a commit's fsync nor for
+ * each other. Each is opened NOMUTEX and guarded by
  * its own st->mu, which serialises whole operations, so a transaction and
  * the cached statements it uses never interleave with another thread's.
  * WAL and a busy timeout let another process (the CLI) write the same file
@@ -1075,10 +1076,11 @@ struct sstore {
 	/* Read-only connections on the same file (WAL lets them read while
 	 * db writes): every read goes to one, so a page render or a "did
 	 * anything change?" never queues behind a writer's commit waiting
-	 * for the disk. A thread always uses the same one (see rd()), so two
-	 * serving threads do not take turns on one connection's mutex.
-	 * readers[0] is opened with the store, the others when a thread
-	 * first needs them (under open_mu). All NULL in a reader itself. */
+	 * for the disk. A page-serving thread has its own (see rd() and
+	 * own_reader()), so two of them do not take turns on one
+	 * connection's mutex. readers[0] is opened with the store, the
+	 * others when a thread first needs them (under open_mu). All NULL
+	 * in a reader itself. */
 	struct sstore *_Atomic readers[LIM_READERS];
 	pthread_mutex_t open_mu;
 	char *path;
@@ -1106,41 +1108,50 @@ static void sqlite_close(struct store *);
 static enum perr open_conn(const char *path, int create, int readonly,
     struct sstore **out);
 
-/* This thread's number, 1, 2, ... in the order threads first read. */
-static unsigned
-thread_no(void)
-{
-	static atomic_uint next;
-	static _Thread_local unsigned no;
+/* This thread's own reader: 0 until it first takes a snapshot
+ * (read_begin), then readers[tl_slot], or -1 if all are taken. Only the
+ * threads that serve pages get one; the others (the main thread, the
+ * short-lived writer threads) share readers[0] as they always did, so a
+ * snapshot never holds a reader another thread reads through. */
+static _Thread_local int tl_slot;
 
-	if (no == 0)
-		no = atomic_fetch_add(&next, 1) + 1;
-	return no;
-}
-
-/* The connection this thread reads through: its own reader (opened on
- * first use), readers[0] if that cannot be opened, or the writer itself
- * during an import or without readers. */
+/* The connection this thread reads through: its own reader, else
+ * readers[0], or the writer itself during an import or without
+ * readers. */
 static struct sstore *
 rd(struct store *base)
 {
 	struct sstore *st = (struct sstore *)base, *r;
-	unsigned i;
 
 	if (atomic_load(&st->importing) || st->readers[0] == NULL)
 		return st;
-	i = (thread_no() - 1) % LIM_READERS;
-	if ((r = atomic_load(&st->readers[i])) != NULL)
+	if (tl_slot > 0 && (r = atomic_load(&st->readers[tl_slot])) != NULL)
 		return r;
-	pthread_mutex_lock(&st->open_mu);
-	if ((r = atomic_load(&st->readers[i])) == NULL) {
-		if (open_conn(st->path, 0, 1, &r) == P_OK)
-			atomic_store(&st->readers[i], r);
-		else
-			r = st->readers[0];
+	return st->readers[0];
+}
+
+/* Gives this thread its own reader, if one is left; 1 if it has one. */
+static int
+own_reader(struct sstore *st)
+{
+	static atomic_int next;
+	struct sstore *r;
+
+	if (tl_slot == 0) {
+		tl_slot = atomic_fetch_add(&next, 1) + 1;
+		if (tl_slot >= LIM_READERS)
+			tl_slot = -1;
 	}
+	if (tl_slot < 0 || st->readers[0] == NULL)
+		return 0;
+	if (atomic_load(&st->readers[tl_slot]) != NULL)
+		return 1;
+	pthread_mutex_lock(&st->open_mu);
+	if (atomic_load(&st->readers[tl_slot]) == NULL &&
+	    open_conn(st->path, 0, 1, &r) == P_OK)
+		atomic_store(&st->readers[tl_slot], r);
 	pthread_mutex_unlock(&st->open_mu);
-	return r;
+	return atomic_load(&st->readers[tl_slot]) != NULL;
 }
 
 /* The one reader whose PRAGMA data_version is the site's change counter
@@ -1318,11 +1329,12 @@ tx_commit(struct sstore *st)
 static void
 sqlite_read_begin(struct store *base)
 {
-	struct sstore *r = rd(base);
+	struct sstore *r;
 
-	if (r == sstore(base) || tl_snapshot != NULL ||
-	    thread_no() > LIM_READERS)
+	if (tl_snapshot != NULL || atomic_load(&sstore(base)->importing) ||
+	    !own_reader(sstore(base)))
 		return;
+	r = rd(base);
 	pthread_mutex_lock(&r->mu);
 	if (tx_begin(r, 0) == P_OK)
 		tl_snapshot = r;

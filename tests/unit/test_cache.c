@@ -295,6 +295,100 @@ test_threads(void **state)
 	cache_free(c);
 }
 
+/* A reader that misses while another renders the same page. */
+struct waiter {
+	struct cache *c;
+	const char *key;
+	int wait_ms;
+	int claim;
+	const struct cache_entry *got;
+};
+
+static void *
+wait_for(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->got = cache_get_claim(w->c, w->key, 0, w->wait_ms, &w->claim);
+	return NULL;
+}
+
+static void
+coalesced(struct cache *c, uint64_t want)
+{
+	struct cache_stats st;
+	int i;
+
+	/* The waiter counts itself before it sleeps. */
+	for (i = 0; i < 2000; i++) {
+		cache_stats(c, &st);
+		if (st.coalesced >= want)
+			return;
+		usleep(1000);
+	}
+	fail_msg("no reader waited");
+}
+
+static void
+test_single_render(void **state)
+{
+	struct cache *c = cache_new(1 << 20);
+	struct waiter w = { c, "/a/", 5000, 0, NULL };
+	const struct cache_entry *e;
+	pthread_t t;
+	int claim;
+
+	/* The first miss claims the page; a second waits for its render
+	 * and gets what it stored, without claiming. */
+	assert_null(cache_get_claim(c, "/a/", 0, 5000, &claim));
+	assert_int_equal(claim, 1);
+	assert_int_equal(pthread_create(&t, NULL, wait_for, &w), 0);
+	coalesced(c, 1);
+	put_release(c, "/a/", "rendered once", "post:1");
+	cache_done(c, "/a/", 1);
+	pthread_join(t, NULL);
+	assert_non_null(w.got);
+	assert_int_equal(w.claim, 0);
+	assert_memory_equal(w.got->v[CACHE_IDENTITY].data, "rendered once", 13);
+	cache_release(c, w.got);
+
+	/* A render that stores nothing (a write landed meanwhile): the
+	 * waiter claims the page and renders it itself. */
+	cache_invalidate(c, "post:1");
+	assert_null(cache_get_claim(c, "/a/", 0, 5000, &claim));
+	assert_int_equal(claim, 1);
+	w.got = NULL;
+	assert_int_equal(pthread_create(&t, NULL, wait_for, &w), 0);
+	coalesced(c, 2);
+	cache_done(c, "/a/", 1);
+	pthread_join(t, NULL);
+	assert_null(w.got);
+	assert_int_equal(w.claim, 1);
+	cache_done(c, "/a/", 1);
+
+	/* A wait that runs out returns unclaimed. */
+	assert_null(cache_get_claim(c, "/b/", 0, 5000, &claim));
+	assert_int_equal(claim, 1);
+	w.key = "/b/";
+	w.wait_ms = 20;
+	wait_for(&w);
+	assert_null(w.got);
+	assert_int_equal(w.claim, 0);
+
+	/* A page that is not kept (an error page) is not waited for. */
+	cache_done(c, "/b/", 0);
+	assert_null(cache_get_claim(c, "/b/", 0, 5000, &claim));
+	assert_int_equal(claim, 0);
+	/* Until it is one again. */
+	e = put(c, "/b/", "now a page", "site");
+	cache_release(c, e);
+	cache_invalidate(c, "site");
+	assert_null(cache_get_claim(c, "/b/", 0, 5000, &claim));
+	assert_int_equal(claim, 1);
+	cache_done(c, "/b/", 1);
+	cache_free(c);
+}
+
 static void
 test_compress(void **state)
 {
@@ -342,6 +436,7 @@ main(void)
 		cmocka_unit_test(test_held_entry_survives),
 		cmocka_unit_test(test_expiry_and_slots),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_single_render),
 		cmocka_unit_test(test_compress),
 	};
 
