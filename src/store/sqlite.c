@@ -664,16 +664,19 @@ enum qid {
 
 /* Column order is what read_post() expects. A missing author (only
  * possible if someone edited the file by hand) gives "" not a lost post. */
-#define POST_COLS \
+/* md and text: the Markdown source and the plain text, or '' where the
+ * reader never shows them (an article's page: a third of its bytes). */
+#define POST_COLS_(md, text) \
 	"p.id, p.slug, p.title, p.author_id, u.login, u.name," \
-	" p.published, p.body_md, p.body_html, p.excerpt, p.image," \
+	" p.published, " md ", p.body_html, p.excerpt, p.image," \
 	" p.image_caption, p.comments_open, p.n_approved, p.status," \
-	" p.modified, p.body_text," \
+	" p.modified, " text "," \
 	" (SELECT max(c.created) FROM comments c WHERE c.post_id = p.id" \
 	" AND c.status = 'approved')," \
 	" p.type, p.path, p.format, p.password, p.date_local," \
 	" p.date_gmt, p.guid, p.excerpt_auto, p.wp_id, p.wp_parent," \
 	" p.wp_name, p.wp_path, p.wp_thumbnail"
+#define POST_COLS POST_COLS_("p.body_md", "p.body_text")
 #define POST_FROM " FROM posts p LEFT JOIN users u ON u.id = p.author_id "
 #define POST_SELECT "SELECT " POST_COLS POST_FROM
 #define POST_COUNT "SELECT count(*) FROM posts p "
@@ -783,7 +786,8 @@ static const char *const qsql[Q__N] = {
 	[Q_POST_CAT_LINK] = "INSERT INTO post_categories (post_id, category_id)"
 	    " VALUES (?1, ?2) ON CONFLICT DO NOTHING",
 	[Q_POST_GET] = POST_SELECT "WHERE p.id = ?1",
-	[Q_POST_FIND] = POST_SELECT "WHERE p.pub_day = ?1 AND p.slug = ?2"
+	[Q_POST_FIND] = "SELECT " POST_COLS_("''", "''") POST_FROM
+	    "WHERE p.pub_day = ?1 AND p.slug = ?2"
 	    " AND p.type = 'post' AND " PUBLIC "AND p.published <= ?3",
 	/* Categories (kind 0) then tags (kind 1), each by name: one query
 	 * per post read. */

@@ -307,7 +307,8 @@ struct store_ops {
 	    int64_t *id);
 	enum perr (*post_get)(struct store *st, struct arena *a, int64_t id,
 	    struct post *out);
-	/* By permalink: UTC date of publication + slug. */
+	/* By permalink: UTC date of publication + slug; for readers, so
+	 * body_md and body_text are left "" (post_get has them). */
 	enum perr (*post_find)(struct store *st, struct arena *a, int y, int m,
 	    int d, const char *slug, struct post *out);
 	/* Newest first. *total = rows matching q ignoring offset/limit. */

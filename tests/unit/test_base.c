@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "auth/sign.h"
@@ -150,6 +151,35 @@ test_dates(void **state)
 	assert_int_equal(str_parse_date("14/10/2026", &t), P_BADINPUT);
 	assert_int_equal(str_parse_date("2026-10-14 7", &t), P_BADINPUT);
 	assert_int_equal(str_parse_date("2026-10-14junk", &t), P_BADINPUT);
+
+	/* The arithmetic agrees with the C library over years 1811-9999,
+	 * leap days and the seconds either side of midnight included. */
+	for (t = -5000000000LL; t < 253402300800LL; t += 7777777) {
+		static const char *const months[] = { "January", "February",
+			"March", "April", "May", "June", "July", "August",
+			"September", "October", "November", "December" };
+		int64_t e[] = { t, t - t % 86400, t - t % 86400 - 1 };
+		char want[48];
+		time_t tt;
+		struct tm tm;
+		size_t i;
+
+		for (i = 0; i < 3; i++) {
+			tt = (time_t)e[i];
+			gmtime_r(&tt, &tm);
+			strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm);
+			str_iso8601(e[i], iso);
+			assert_string_equal(iso, want);
+			snprintf(want, sizeof(want), "%s %d, %d",
+			    months[tm.tm_mon], tm.tm_mday, tm.tm_year + 1900);
+			str_human_date(e[i], human, sizeof(human));
+			assert_string_equal(human, want);
+		}
+	}
+	str_iso8601(951782400, iso);
+	assert_string_equal(iso, "2000-02-29T00:00:00Z");
+	str_human_date(951782400, human, 8);   /* too small: "" */
+	assert_string_equal(human, "");
 }
 
 static void

@@ -1108,9 +1108,11 @@ test_odd_strings_round_trip(void **state)
 	    "привіт-світ", &gp), P_OK);
 	assert_int_equal(gp.id, pid);
 	assert_string_equal(gp.title, odd[0]);
-	assert_string_equal(gp.body_md, odd[2]);
+	assert_string_equal(gp.body_md, ""); /* readers' find leaves it */
 	assert_string_equal(gp.body_html, odd[3]);
 	assert_string_equal(gp.excerpt, odd[4]);
+	assert_int_equal(store_post_get(f->st, &f->a, pid, &gp), P_OK);
+	assert_string_equal(gp.body_md, odd[2]);
 	assert_int_equal(store_category_get(f->st, &f->a, "київ", &gc), P_OK);
 	assert_string_equal(gc.name, odd[1]);
 }
