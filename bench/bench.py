@@ -355,6 +355,8 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--scale", action="store_true")
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--no-posting", action="store_true",
+                    help="skip the POST /comments rows (quicker reruns)")
     a = ap.parse_args()
     if a.quick:
         a.rounds, a.duration, a.articles, a.comments = 1, 1, 20, 40
@@ -431,7 +433,7 @@ def main():
                 "%.0f req/s" % med([x["rps"] for x in nr]) if nr else "–"))
         # Posting: 32 posters on the busy article, 4 readers measuring.
         posting = []
-        for approve in (False, True):
+        for approve in (() if a.no_posting else (False, True)):
             posting.append(post_bench(binary, site, tmp, a, busy, article,
                                       approve))
         small = {"cached": med([x["rps"] for x in results[0][1]]),

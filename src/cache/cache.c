@@ -9,9 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
-#include <unistd.h>
 
 struct node {
 	struct cache_entry pub; /* first: a public pointer is a node pointer */
@@ -21,8 +19,6 @@ struct node {
 	struct node *hnext;         /* hash chain */
 	struct node *prev, *next;   /* LRU list: head = most recent */
 	size_t size;                /* what it counts against max_bytes */
-	void *map;                  /* the memfd's mapping, or NULL */
-	size_t maplen;
 	size_t ntags;
 	uint64_t taghash[CACHE_MAX_TAGS];
 	const char *tag[CACHE_MAX_TAGS];
@@ -104,10 +100,6 @@ cache_new(size_t max_bytes)
 static void
 node_free(struct node *n)
 {
-	if (n->map) {
-		munmap(n->map, n->maplen);
-		close(n->pub.fd);
-	}
 	free(n);
 }
 
@@ -116,61 +108,6 @@ node_unref(struct node *n)
 {
 	if (atomic_fetch_sub(&n->refs, 1) == 1)
 		node_free(n);
-}
-
-static int
-write_all(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-
-		if (w <= 0)
-			return -1;
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* The variants in a memfd, mapped read-only; 0 on success. Failure (no
- * memfd, no descriptors left) is not an error: the bytes go on the heap. */
-static int
-to_memfd(struct node *n, const struct cache_put *p)
-{
-	size_t total = p->len + (p->gz ? p->gzlen : 0) +
-	    (p->br ? p->brlen : 0);
-	char *map;
-	int fd;
-
-	if (total < CACHE_FD_MIN_BYTES)
-		return -1;
-	if ((fd = memfd_create("parley-page", MFD_CLOEXEC)) < 0)
-		return -1;
-	if (write_all(fd, p->body, p->len) != 0 ||
-	    (p->gz && write_all(fd, p->gz, p->gzlen) != 0) ||
-	    (p->br && write_all(fd, p->br, p->brlen) != 0) ||
-	    (map = mmap(NULL, total, PROT_READ, MAP_SHARED, fd, 0)) ==
-	    MAP_FAILED) {
-		close(fd);
-		return -1;
-	}
-	n->map = map;
-	n->maplen = total;
-	n->pub.fd = fd;
-	n->pub.v[CACHE_IDENTITY].data = map;
-	n->pub.v[CACHE_IDENTITY].off = 0;
-	if (p->gz) {
-		n->pub.v[CACHE_GZIP].data = map + p->len;
-		n->pub.v[CACHE_GZIP].off = p->len;
-	}
-	if (p->br) {
-		n->pub.v[CACHE_BR].data = map + p->len +
-		    (p->gz ? p->gzlen : 0);
-		n->pub.v[CACHE_BR].off = p->len + (p->gz ? p->gzlen : 0);
-	}
-	return 0;
 }
 
 /* Take n out of the table and the LRU list (mu held). */
@@ -459,16 +396,11 @@ cache_put(struct cache *c, const struct cache_put *p)
 	n->pub.nslots = p->nslots;
 	for (i = 0; i < p->nslots; i++)
 		n->pub.slot[i] = p->slot[i];
-	n->pub.fd = -1;
-	if (to_memfd(n, p) != 0) {
-		n->pub.v[CACHE_IDENTITY].data = carve(&cv, p->body, p->len, 1);
-		if (p->gz)
-			n->pub.v[CACHE_GZIP].data = carve(&cv, p->gz, p->gzlen,
-			    1);
-		if (p->br)
-			n->pub.v[CACHE_BR].data = carve(&cv, p->br, p->brlen,
-			    1);
-	}
+	n->pub.v[CACHE_IDENTITY].data = carve(&cv, p->body, p->len, 1);
+	if (p->gz)
+		n->pub.v[CACHE_GZIP].data = carve(&cv, p->gz, p->gzlen, 1);
+	if (p->br)
+		n->pub.v[CACHE_BR].data = carve(&cv, p->br, p->brlen, 1);
 	n->pub.v[CACHE_IDENTITY].len = p->len;
 	put_etag(n->pub.v[CACHE_IDENTITY].etag, p->etag[CACHE_IDENTITY]);
 	if (p->gz) {

@@ -43,15 +43,8 @@ enum cache_enc { CACHE_IDENTITY = 0, CACHE_GZIP, CACHE_BR, CACHE_NENC };
 struct cache_variant {
 	const char *data; /* NULL when the variant is absent */
 	size_t len;
-	size_t off;       /* where it starts in the entry's fd */
 	char etag[CACHE_ETAG_BYTES]; /* "\"...\"", strong; "" = none */
 };
-
-/* Entries whose bytes reach this size keep them in a memory file (memfd)
- * as well as mapped at data: the http layer can then send them with
- * sendfile (dup the fd; the copy stays valid after the entry goes), like
- * a static file server, instead of copying them into the socket. */
-#define CACHE_FD_MIN_BYTES (16 * 1024)
 
 struct cache_entry {
 	const char *key;
@@ -62,7 +55,6 @@ struct cache_entry {
 	int64_t owner;    /* an id the owner attached (article: post id) */
 	int64_t expires;  /* unix seconds; 0 = only invalidation ends it */
 	int64_t last_modified; /* unix seconds; -1 = none */
-	int fd;           /* memfd holding the variants at v[].off, or -1 */
 	size_t nslots;
 	size_t slot[CACHE_MAX_SLOTS]; /* offsets into v[CACHE_IDENTITY] */
 };
