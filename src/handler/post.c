@@ -598,8 +598,8 @@ article_render(struct app *app, struct req *rq, struct resp *rs,
 		shared = 0;
 	if (shared)
 		personal = 0;
-	if ((e = store_comment_list_thread(app->store, rq->a, p->id, &cs, &n)) !=
-	    P_OK) {
+	if ((e = store_comment_list_thread(app->store, rq->a, p->id,
+	    shared ? NULL : viewer, &cs, &n)) != P_OK) {
 		h_error(app, rq, rs, 503, "The comments could not be read.");
 		return;
 	}

@@ -549,6 +549,13 @@ static const char *const migrations[] = {
 	"  AND password = '';"
 	"CREATE INDEX comments_hit ON comments (id, post_id, created)"
 	"  WHERE status = 'approved';",
+
+	/* 7: a thread page finds its approved comments and their parents in
+	 * this index alone (Q_COMMENT_LIST_THREAD), reading rows only for
+	 * the comments it shows. */
+	"DROP INDEX comments_approved;"
+	"CREATE INDEX comments_approved ON comments (post_id, created,"
+	"  parent_id, status) WHERE status = 'approved';",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -584,6 +591,8 @@ enum qid {
 	Q_COMMENT_GET,
 	Q_COMMENT_LIST_POST,
 	Q_COMMENT_LIST_THREAD,
+	Q_COMMENT_LIST_THREAD_ALL,
+	Q_COMMENT_COUNTS,
 	Q_COMMENT_LIST_STATUS,
 	Q_COMMENT_SET_STATUS,
 	Q_COMMENTER_KNOWN,
@@ -838,9 +847,37 @@ static const char *const qsql[Q__N] = {
 	[Q_COMMENT_LIST_POST] = COMMENT_SELECT
 	    "WHERE post_id = ?1 ORDER BY created, id",
 	/* Column order is what read_thread_comment() expects. */
-	[Q_COMMENT_LIST_THREAD] = "SELECT id, post_id, parent_id, author, url,"
+	/* Every comment of the post, for a thread with few hidden ones. */
+	[Q_COMMENT_LIST_THREAD_ALL] = "SELECT id, post_id, parent_id, author,"
+	    " url, commenter, user_id, body_html, created, status,"
+	    " moderator_edited FROM comments WHERE post_id = ?1"
+	    " ORDER BY created, id",
+	/* All comments of a post and the approved ones, from indexes. */
+	[Q_COMMENT_COUNTS] = "SELECT (SELECT count(*) FROM comments"
+	    " WHERE post_id = ?1), (SELECT count(*) FROM comments INDEXED BY"
+	    " comments_approved WHERE post_id = ?1 AND status = 'approved')",
+	/* What the thread shows and nothing else: approved comments, the
+	 * viewer's (?2) pending ones, and every comment above one of those
+	 * (a placeholder, or an orphan's missing parent). Held, spam and
+	 * trashed comments under no shown one are not read at all: a post
+	 * with thousands of them renders as fast as one without. */
+	[Q_COMMENT_LIST_THREAD] = "WITH RECURSIVE vis(id, parent) AS ("
+	    " SELECT id, parent_id FROM comments INDEXED BY comments_approved"
+	    " WHERE post_id = ?1 AND status = 'approved'"
+	    " UNION ALL SELECT id, parent_id FROM comments INDEXED BY"
+	    " comments_mine WHERE ?2 <> '' AND commenter = ?2 AND"
+	    " post_id = ?1 AND status = 'pending'),"
+	    /* Climbing only from parents not shown anyway: usually none. */
+	    " up(id) AS (SELECT parent FROM vis WHERE parent IS NOT NULL"
+	    " AND parent NOT IN (SELECT id FROM vis)"
+	    " UNION SELECT c.parent_id FROM comments c JOIN up ON c.id = up.id"
+	    " WHERE c.parent_id IS NOT NULL"
+	    " AND c.parent_id NOT IN (SELECT id FROM vis))"
+	    " SELECT id, post_id, parent_id, author, url,"
 	    " commenter, user_id, body_html, created, status, moderator_edited"
-	    " FROM comments WHERE post_id = ?1 ORDER BY created, id",
+	    " FROM comments WHERE id IN"
+	    " (SELECT id FROM vis UNION ALL SELECT id FROM up)"
+	    " AND post_id = ?1 ORDER BY created, id",
 	/* Newest = highest id (arrival order), which the (status, id) index
 	 * serves without a sort. */
 	[Q_COMMENT_LIST_STATUS] = COMMENT_SELECT
@@ -2593,9 +2630,11 @@ comment_rows(struct sstore *st, struct arena *a, sqlite3_stmt *s,
 	return comment_rows_with(st, a, s, read_comment, out, n);
 }
 
-/* A post's comments through query q, read by read. */
+/* A post's comments through query q (viewer, if not NULL, as ?2), read
+ * by read. */
 static enum perr
 post_comments(struct store *base, struct arena *a, int64_t post_id, int q,
+    const char *viewer,
     void (*read)(struct arena *, sqlite3_stmt *, struct comment *),
     struct comment **out, size_t *n)
 {
@@ -2608,6 +2647,8 @@ post_comments(struct store *base, struct arena *a, int64_t post_id, int q,
 		return P_BADINPUT;
 	pthread_mutex_lock(&st->mu);
 	bind_int(s, 1, post_id, &rc);
+	if (viewer)
+		bind_text(s, 2, viewer, &rc);
 	e = rc == SQLITE_OK ? comment_rows_with(st, a, s, read, out, n) :
 	    bind_fail(st, s, rc);
 	pthread_mutex_unlock(&st->mu);
@@ -2619,16 +2660,38 @@ static enum perr
 sqlite_comment_list_post(struct store *base, struct arena *a,
     int64_t post_id, struct comment **out, size_t *n)
 {
-	return post_comments(base, a, post_id, Q_COMMENT_LIST_POST,
+	return post_comments(base, a, post_id, Q_COMMENT_LIST_POST, NULL,
 	    read_comment, out, n);
 }
 
+/* Most threads hide few comments: reading them all (thread_build drops
+ * the hidden ones) costs less than the query that leaves them out, whose
+ * temporary tables were twice the whole read. A post buried in held or
+ * spam comments gets that query. */
 static enum perr
 sqlite_comment_list_thread(struct store *base, struct arena *a,
-    int64_t post_id, struct comment **out, size_t *n)
+    int64_t post_id, const char *viewer, struct comment **out, size_t *n)
 {
+	struct sstore *st = rd(base);
+	sqlite3_stmt *s = st->stmt[Q_COMMENT_COUNTS];
+	int64_t all = 0, shown = 0;
+	int rc = SQLITE_OK;
+
+	pthread_mutex_lock(&st->mu);
+	bind_int(s, 1, post_id, &rc);
+	if (rc == SQLITE_OK && step_row(st, s) == P_OK) {
+		all = sqlite3_column_int64(s, 0);
+		shown = sqlite3_column_int64(s, 1);
+		done(s);
+	} else
+		done(s);
+	pthread_mutex_unlock(&st->mu);
+	if (all - shown <= shown + 16)
+		return post_comments(base, a, post_id,
+		    Q_COMMENT_LIST_THREAD_ALL, NULL, read_thread_comment, out,
+		    n);
 	return post_comments(base, a, post_id, Q_COMMENT_LIST_THREAD,
-	    read_thread_comment, out, n);
+	    viewer ? viewer : "", read_thread_comment, out, n);
 }
 
 /* limit 0 means no limit; negative offset or limit is P_BADINPUT. */

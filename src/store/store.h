@@ -338,11 +338,17 @@ struct store_ops {
 	/* Every comment of a post, any status, ordered by (created, id). */
 	enum perr (*comment_list_post)(struct store *st, struct arena *a,
 	    int64_t post_id, struct comment **out, size_t *n);
-	/* The same rows with only what a thread page shows: id, post_id,
-	 * parent_id, author, url, commenter, user_id, body_html, created,
-	 * status, moderator_edited (other fields "" or 0). */
+	/* What a thread page needs of a post's comments, in the same order:
+	 * the approved ones, the pending ones whose commenter id is viewer
+	 * (NULL: none), and every comment above one of those (thread_build
+	 * makes them placeholders). Other comments of the post may come too
+	 * (thread_build drops them): all of them when they are few, none
+	 * when there are many. Only the fields a page shows are read: id,
+	 * post_id, parent_id, author, url, commenter, user_id, body_html,
+	 * created, status, moderator_edited (others "" or 0). */
 	enum perr (*comment_list_thread)(struct store *st, struct arena *a,
-	    int64_t post_id, struct comment **out, size_t *n);
+	    int64_t post_id, const char *viewer, struct comment **out,
+	    size_t *n);
 	/* Comments with a status, newest first. */
 	enum perr (*comment_list_status)(struct store *st, struct arena *a,
 	    enum cstatus s, int64_t offset, int64_t limit,

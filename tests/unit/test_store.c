@@ -1001,6 +1001,75 @@ test_missing_ids(void **state)
 	assert_int_equal(store_post_set_open(f->st, 12345, 0), P_NOTFOUND);
 }
 
+/* The thread a page shows reads what it shows: approved comments, the
+ * viewer's pending ones, and what lies above them; never held, spam or
+ * trash under nothing shown. */
+static void
+test_thread_rows(void **state)
+{
+	struct fx *f = *state;
+	int64_t post, a, b, c, d, e, g, h, k, want[8];
+	struct comment *rows;
+	size_t n, i;
+
+	post = post_ok(f, "thread-rows", T0);
+	a = comment_ok(f, post, 0, T0 + 1, CS_APPROVED);
+	b = comment_ok(f, post, a, T0 + 2, CS_PENDING);
+	c = comment_ok(f, post, 0, T0 + 3, CS_SPAM);
+	d = comment_ok(f, post, a, T0 + 4, CS_TRASH);
+	e = comment_ok(f, post, 0, T0 + 5, CS_PENDING);
+	g = comment_ok(f, post, e, T0 + 6, CS_SPAM);
+	h = comment_ok(f, post, g, T0 + 7, CS_APPROVED);
+	k = comment_ok(f, post, 0, T0 + 8, CS_PENDING);
+	(void)c;
+	(void)d;
+
+	/* Few hidden comments: all of them come, in time order. */
+	assert_int_equal(store_comment_list_thread(f->st, &f->a, post, NULL,
+	    &rows, &n), P_OK);
+	assert_int_equal(n, 8);
+	assert_int_equal(rows[0].id, a);
+	assert_int_equal(rows[7].id, k);
+	assert_string_equal(rows[0].body_md, "");
+
+	/* Buried in spam: only what a page shows is read. */
+	for (i = 0; i < 40; i++)
+		comment_ok(f, post, i % 2 ? a : 0, T0 + 9 + (int64_t)i, CS_SPAM);
+	/* Shared: a, and h with the hidden e > g above it. */
+	assert_int_equal(store_comment_list_thread(f->st, &f->a, post, NULL,
+	    &rows, &n), P_OK);
+	want[0] = a;
+	want[1] = e;
+	want[2] = g;
+	want[3] = h;
+	assert_int_equal(n, 4);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(rows[i].id, want[i]);
+		assert_int_equal(rows[i].post_id, post);
+		assert_string_equal(rows[i].body_html, "<p>hi</p>");
+		assert_string_equal(rows[i].body_md, "");
+	}
+	assert_int_equal(rows[3].parent_id, g);
+	assert_int_equal(rows[3].status, CS_APPROVED);
+	assert_int_equal(rows[1].status, CS_PENDING);
+
+	/* The writer of the pending ones sees them too, in time order. */
+	assert_int_equal(store_comment_list_thread(f->st, &f->a, post,
+	    "cookie-carol", &rows, &n), P_OK);
+	want[0] = a;
+	want[1] = b;
+	want[2] = e;
+	want[3] = g;
+	want[4] = h;
+	want[5] = k;
+	assert_int_equal(n, 6);
+	for (i = 0; i < n; i++)
+		assert_int_equal(rows[i].id, want[i]);
+	assert_int_equal(store_comment_list_thread(f->st, &f->a, post,
+	    "someone-else", &rows, &n), P_OK);
+	assert_int_equal(n, 4);
+}
+
 /* -------------------------------------------------------------------- */
 /* Durability and odd data. */
 
@@ -2088,6 +2157,7 @@ main(void)
 		T(test_list_by_status),
 		T(test_commenter_known),
 		T(test_missing_ids),
+		T(test_thread_rows),
 		T(test_persistence),
 		T(test_odd_strings_round_trip),
 		T(test_two_handles),
