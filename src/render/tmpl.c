@@ -197,28 +197,6 @@ tv_html(struct tval *obj, const char *key, struct html_trusted h)
 	tv_text(obj, key, TV_HTML, h.html, h.html ? strlen(h.html) : 0);
 }
 
-static void
-tv_ref(struct tval *obj, const char *key, enum tv_kind kind, const char *s)
-{
-	struct tv_kv *kv = tv_slot(obj, key);
-
-	kv->own.kind = kind;
-	kv->own.s = s ? s : "";
-	kv->own.n = s ? strlen(s) : 0;
-}
-
-void
-tv_strref(struct tval *obj, const char *key, const char *s)
-{
-	tv_ref(obj, key, TV_STR, s);
-}
-
-void
-tv_htmlref(struct tval *obj, const char *key, struct html_trusted h)
-{
-	tv_ref(obj, key, TV_HTML, h.html);
-}
-
 void
 tv_iter(struct tval *obj, const char *key, size_t n, tv_next_fn next,
     void *arg)

@@ -54,10 +54,6 @@ void tv_strn(struct tval *obj, const char *key, const char *s, size_t n);
 void tv_int(struct tval *obj, const char *key, int64_t v);
 void tv_bool(struct tval *obj, const char *key, int v);
 void tv_html(struct tval *obj, const char *key, struct html_trusted h);
-/* The same without the copy, for text that outlives the render (rows in
- * the request's arena): a page's comments are most of its bytes. */
-void tv_strref(struct tval *obj, const char *key, const char *s);
-void tv_htmlref(struct tval *obj, const char *key, struct html_trusted h);
 /* A list made while it is rendered, for long lists of rows that would
  * otherwise become a tree of values first (a thread's comments): item k
  * is next(arg, k) for k = 0, 1, ... until it returns NULL; n is what
