@@ -839,8 +839,11 @@ http_serve(struct app *app, const char *listen)
 			close(fd);
 	}
 	/* Bounded wait: a request in a handler finishes and is sent; idle
-	 * keep-alive connections hold no request and don't count. */
-	for (waited = 0; atomic_load(&inflight) > 0 && waited < 100; waited++)
+	 * keep-alive connections hold no request and don't count. A writer
+	 * thread counts until its handler has returned, so none is still
+	 * in the store when app_close() frees it. */
+	for (waited = 0; (atomic_load(&inflight) > 0 ||
+	    atomic_load(&writers) > 0) && waited < 100; waited++)
 		usleep(50 * 1000);
 	MHD_stop_daemon(d);
 	log_info("stopped");
