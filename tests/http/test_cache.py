@@ -337,6 +337,54 @@ def test_comment_posted_shows_on_every_page_at_once(srv):
     check_everywhere(srv, srv.path, srv.lists, want, cid2, shown=False)
 
 
+def test_many_readers_one_render(srv):
+    """A page dropped while many readers want it is rendered once: the
+    others wait for that render and get its bytes, which show the write
+    (no reader gets the page from before it)."""
+    import threading
+    path = srv.path
+    srv.get(path)
+    c = srv.client()
+    name = unique("Crowd ")
+    r, _ = post_comment(c, path, author=name,
+                        email="%s@example.org" % name.replace(" ", "").lower(),
+                        text="in the crowd %s" % name)
+    cid = new_comment_id(r)
+    check(cid, "no comment id: %d" % r.status)
+    m0 = metrics(srv)
+    srv.cli("comment", "approve", srv.site, str(cid))
+    n = 16
+    got = [None] * n
+    start = threading.Barrier(n)
+
+    def read(i):
+        cl = srv.client()
+        start.wait()
+        resp = cl.get(path)
+        got[i] = (resp.status, resp.body)
+    threads = [threading.Thread(target=read, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    m1 = metrics(srv)
+    check(all(g and g[0] == 200 for g in got),
+          "statuses %r" % [g and g[0] for g in got])
+    check(len(set(g[1] for g in got)) == 1,
+          "%d readers got different bytes" % n)
+    check(("comment-%d" % cid).encode() in got[0][1],
+          "a reader got the page from before the approval")
+    # Misses are renders: the page's one, and the /metrics request
+    # itself (each /metrics is looked up and not stored).
+    misses = (metric(m1, "parley_cache_misses_total") -
+              metric(m0, "parley_cache_misses_total"))
+    check(misses == 2, "%d readers made %d renders of one page" % (
+        n, misses - 1))
+    check(metric(m1, "parley_cache_coalesced_total") >=
+          metric(m0, "parley_cache_coalesced_total"),
+          "coalesced counter went backwards")
+
+
 def test_reader_bits_on_the_shared_page(srv):
     c, name, email = srv.cache_writer
     shared = srv.get(srv.path)
