@@ -6,34 +6,16 @@
 #include <time.h>
 #include <unistd.h>
 
-static void
-stamp(char ts[32])
-{
-	/* Formatted once a second per thread: the request log writes a
-	 * line for every request. */
-	static _Thread_local time_t last = -1;
-	static _Thread_local char cached[32];
-	time_t now = time(NULL);
-	struct tm tm;
-
-	if (now != last) {
-		gmtime_r(&now, &tm);
-		if (strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%SZ",
-		    &tm) == 0)
-			cached[0] = '\0';
-		last = now;
-	}
-	memcpy(ts, cached, sizeof(cached));
-}
+#include "str.h"
 
 static void
 vlog(const char *level, const char *fmt, va_list ap)
 {
 	char line[2048];
-	char ts[32];
+	char ts[21];
 	int n, m;
 
-	stamp(ts);
+	str_iso8601((int64_t)time(NULL), ts);
 	n = snprintf(line, sizeof(line), "%s %s ", ts, level);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return;
@@ -79,27 +61,22 @@ put(char **p, const char *end, const char *s, size_t n)
 	*p += n;
 }
 
+/* v as digits (at least width of them) at *p, if they fit before end. */
 static void
-put_u(char **p, const char *end, unsigned long long v, int width)
+put_u(char **p, const char *end, uint64_t v, int width)
 {
-	char tmp[24];
-	int k = 0;
-
-	do
-		tmp[k++] = (char)('0' + v % 10);
-	while ((v /= 10) > 0 || k < width);
-	while (k > 0 && *p < end)
-		*(*p)++ = tmp[--k];
+	if (end - *p >= 20 + width)
+		*p = str_put_uint(*p, v, width);
 }
 
 void
 log_access(const char *ip, const char *method, const char *path, int status,
     size_t bytes, long long us, int aborted)
 {
-	char line[2048], ts[32], *p = line;
+	char line[2048], ts[21], *p = line;
 	const char *end = line + sizeof(line) - 1;
 
-	stamp(ts);
+	str_iso8601((int64_t)time(NULL), ts);
 	put(&p, end, ts, (size_t)-1);
 	put(&p, end, " info ", 6);
 	put(&p, end, ip, (size_t)-1);
@@ -108,16 +85,16 @@ log_access(const char *ip, const char *method, const char *path, int status,
 	put(&p, end, " ", 1);
 	put(&p, end, path, (size_t)-1);
 	put(&p, end, " ", 1);
-	put_u(&p, end, status < 0 ? 0 : (unsigned long long)status, 1);
+	put_u(&p, end, status < 0 ? 0 : (uint64_t)status, 1);
 	put(&p, end, " ", 1);
 	put_u(&p, end, bytes, 1);
 	put(&p, end, " ", 1);
 	if (us < 0)
 		us = 0;
 	us += 5; /* to hundredths of a millisecond, rounded */
-	put_u(&p, end, (unsigned long long)us / 1000, 1);
+	put_u(&p, end, (uint64_t)us / 1000, 1);
 	put(&p, end, ".", 1);
-	put_u(&p, end, (unsigned long long)us % 1000 / 10, 2);
+	put_u(&p, end, (uint64_t)us % 1000 / 10, 2);
 	put(&p, end, "ms", 2);
 	if (aborted)
 		put(&p, end, " aborted", 8);

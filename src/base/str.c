@@ -188,17 +188,20 @@ civil(int64_t days, int64_t *y, int *m, int *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
-/* n digits of v (>= 0), zero-padded, at p; returns the end. */
-static char *
-put_digits(char *p, int64_t v, int n)
+char *
+str_put_uint(char *p, uint64_t v, int width)
 {
-	int i;
+	char tmp[20];
+	int n = 0;
 
-	for (i = n - 1; i >= 0; i--) {
-		p[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
-	return p + n;
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	while (width-- > n)
+		*p++ = '0';
+	while (n > 0)
+		*p++ = tmp[--n];
+	return p;
 }
 
 void
@@ -214,17 +217,17 @@ str_iso8601(int64_t t, char out[21])
 		out[0] = '\0';
 		return;
 	}
-	p = put_digits(p, y, 4);
+	p = str_put_uint(p, (uint64_t)y, 4);
 	*p++ = '-';
-	p = put_digits(p, m, 2);
+	p = str_put_uint(p, (uint64_t)m, 2);
 	*p++ = '-';
-	p = put_digits(p, d, 2);
+	p = str_put_uint(p, (uint64_t)d, 2);
 	*p++ = 'T';
-	p = put_digits(p, sec / 3600, 2);
+	p = str_put_uint(p, (uint64_t)sec / 3600, 2);
 	*p++ = ':';
-	p = put_digits(p, sec / 60 % 60, 2);
+	p = str_put_uint(p, (uint64_t)sec / 60 % 60, 2);
 	*p++ = ':';
-	p = put_digits(p, sec % 60, 2);
+	p = str_put_uint(p, (uint64_t)sec % 60, 2);
 	*p++ = 'Z';
 	*p = '\0';
 }
@@ -250,10 +253,10 @@ str_human_date(int64_t t, char *out, size_t outsz)
 	memcpy(p, months[m - 1], n);
 	p += n;
 	*p++ = ' ';
-	p = d >= 10 ? put_digits(p, d, 2) : put_digits(p, d, 1);
+	p = str_put_uint(p, (uint64_t)d, 1);
 	*p++ = ',';
 	*p++ = ' ';
-	p = put_digits(p, y, y >= 1000 ? 4 : y >= 100 ? 3 : y >= 10 ? 2 : 1);
+	p = str_put_uint(p, (uint64_t)y, 1);
 	n = (size_t)(p - buf);
 	if (n >= outsz) {
 		if (outsz > 0)

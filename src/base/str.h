@@ -47,6 +47,10 @@ int str_valid_line(const char *s, size_t n);
  * 0x20, 0x7f and '%' become %XX. Arena-owned. */
 char *str_log_safe(struct arena *a, const char *s);
 
+/* The decimal digits of v at p, zero-padded to at least width: exactly
+ * max(width, digits of v) bytes, no NUL; returns the end. The integer
+ * writer for the hot paths that cannot afford printf. */
+char *str_put_uint(char *p, uint64_t v, int width);
 /* Format a UTC unix time: "2026-11-28T20:36:42Z". out must hold 21 bytes. */
 void str_iso8601(int64_t t, char out[21]);
 /* "November 28, 2026" into out (>= 32 bytes). */

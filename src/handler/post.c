@@ -324,21 +324,6 @@ struct tctx {
 	struct tlevel lv[LIM_DEPTH_MAX + 1];
 };
 
-/* Decimal digits of v into p (v >= 0), returns the end. */
-static char *
-put_int(char *p, int64_t v)
-{
-	char tmp[24];
-	int n = 0;
-
-	do
-		tmp[n++] = (char)('0' + v % 10);
-	while ((v /= 10) > 0);
-	while (n > 0)
-		*p++ = tmp[--n];
-	return p;
-}
-
 /* "prefix" + number + "suffix" in the arena, without printf (this runs
  * for every comment of every uncached page). */
 static const char *
@@ -348,7 +333,7 @@ cat_int(struct arena *a, const char *prefix, int64_t v, const char *suffix)
 	char *out = arena_alloc(a, pl + sl + 24), *p = out;
 
 	memcpy(p, prefix, pl);
-	p = put_int(p + pl, v < 0 ? 0 : v);
+	p = str_put_uint(p + pl, v < 0 ? 0 : (uint64_t)v, 1);
 	memcpy(p, suffix, sl + 1);
 	return out;
 }
@@ -446,7 +431,8 @@ next_comment(void *arg, size_t k)
 	f = lv->frame;
 	tv_fint(f, CF_ID, c->id);
 	tv_fint(f, CF_DEPTH, n->depth);
-	p = put_int(lv->permalink + strlen("#comment-"), c->id < 0 ? 0 : c->id);
+	p = str_put_uint(lv->permalink + strlen("#comment-"),
+	    c->id < 0 ? 0 : (uint64_t)c->id, 1);
 	memcpy(lv->permalink, "#comment-", strlen("#comment-"));
 	*p = '\0';
 	/* Ours, made of digits and letters: nothing to escape. */
