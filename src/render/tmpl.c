@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "../base/limits.h"
+#include "../base/str.h"
 
 /* Longest name quoted in a compile error; the message stays one line. */
 #define ERR_NAME_MAX 60
@@ -79,6 +80,13 @@ key_hash(const char *s, size_t n)
 	return h;
 }
 
+/* The bit of an object's key set (struct tval's keys) that hash h sets. */
+static uint64_t
+key_bit(uint32_t h)
+{
+	return (uint64_t)1 << (h % 64);
+}
+
 static struct tval *
 tv_new(struct arena *a, enum tv_kind kind)
 {
@@ -119,7 +127,7 @@ tv_slot(struct tval *c, const char *key)
 			abort();
 		klen = strlen(key);
 		h = key_hash(key, klen);
-		bit = (uint64_t)1 << (h % 64);
+		bit = key_bit(h);
 		for (kv = c->keys & bit ? c->head : NULL; kv; kv = kv->next) {
 			if (kv->h == h && kv->klen == klen &&
 			    memcmp(kv->key, key, klen) == 0) {
@@ -197,16 +205,20 @@ tv_html(struct tval *obj, const char *key, struct html_trusted h)
 	tv_text(obj, key, TV_HTML, h.html, h.html ? strlen(h.html) : 0);
 }
 
+static void
+set_iter(struct tval *t, size_t n, tv_next_fn next, void *arg)
+{
+	t->kind = TV_ITER;
+	t->n = next ? n : 0;
+	t->next = next;
+	t->arg = arg;
+}
+
 void
 tv_iter(struct tval *obj, const char *key, size_t n, tv_next_fn next,
     void *arg)
 {
-	struct tv_kv *kv = tv_slot(obj, key);
-
-	kv->own.kind = TV_ITER;
-	kv->own.n = next ? n : 0;
-	kv->own.next = next;
-	kv->own.arg = arg;
+	set_iter(&tv_slot(obj, key)->own, n, next, arg);
 }
 
 /* The members are one array, linked in order like any object's, so
@@ -228,7 +240,7 @@ tv_frame(struct arena *a, const char *const *keys, size_t n)
 		kv[i].own.kind = TV_STR;
 		kv[i].own.s = "";
 		kv[i].next = i + 1 < n ? &kv[i + 1] : NULL;
-		f->keys |= (uint64_t)1 << (kv[i].h % 64);
+		f->keys |= key_bit(kv[i].h);
 	}
 	f->head = n ? kv : NULL;
 	f->tail = n ? &kv[n - 1] : NULL;
@@ -282,12 +294,7 @@ tv_fbool(struct tval *f, size_t i, int v)
 void
 tv_fiter(struct tval *f, size_t i, size_t n, tv_next_fn next, void *arg)
 {
-	struct tval *t = frame_slot(f, i);
-
-	t->kind = TV_ITER;
-	t->n = next ? n : 0;
-	t->next = next;
-	t->arg = arg;
+	set_iter(frame_slot(f, i), n, next, arg);
 }
 
 /* v is not copied: later changes to it show. On an object a NULL v makes
@@ -710,6 +717,13 @@ struct rstate {
 	size_t depth;
 };
 
+static int
+is_key(const struct tv_kv *kv, const struct tpart *p)
+{
+	return kv->h == p->h && kv->klen == p->n &&
+	    memcmp(kv->key, p->s, p->n) == 0;
+}
+
 static const struct tval *
 member(const struct tval *obj, const struct tpart *p)
 {
@@ -717,12 +731,10 @@ member(const struct tval *obj, const struct tpart *p)
 
 	/* The key bits answer "not here" without a walk: most lookups
 	 * from inside a comment are of names its frame does not have. */
-	if (obj == NULL || obj->kind != TV_OBJ ||
-	    !(obj->keys & (uint64_t)1 << (p->h % 64)))
+	if (obj == NULL || obj->kind != TV_OBJ || !(obj->keys & key_bit(p->h)))
 		return NULL;
 	for (kv = obj->head; kv; kv = kv->next)
-		if (kv->h == p->h && kv->klen == p->n &&
-		    memcmp(kv->key, p->s, p->n) == 0)
+		if (is_key(kv, p))
 			return kv->v;
 	return NULL;
 }
@@ -735,13 +747,6 @@ member(const struct tval *obj, const struct tpart *p)
  * are small, and their thread-locals live there. */
 static _Thread_local unsigned char tl_hint[LIM_TMPL_HINTS];
 
-static int
-is_key(const struct tv_kv *kv, const struct tpart *p)
-{
-	return kv->h == p->h && kv->klen == p->n &&
-	    memcmp(kv->key, p->s, p->n) == 0;
-}
-
 static const struct tval *
 member_op(const struct tval *obj, const struct op *op)
 {
@@ -750,7 +755,7 @@ member_op(const struct tval *obj, const struct op *op)
 	size_t k;
 
 	if (obj == NULL || obj->slots == NULL || op->id >= LIM_TMPL_HINTS ||
-	    !(obj->keys & (uint64_t)1 << (p->h % 64)))
+	    !(obj->keys & key_bit(p->h)))
 		return member(obj, p);
 	h = &tl_hint[op->id];
 	if (*h && *h <= obj->nslots && is_key(&obj->slots[*h - 1], p))
@@ -805,16 +810,13 @@ truthy(const struct tval *v)
 static enum perr
 put_int(struct buf *b, int64_t v)
 {
-	char tmp[24], *p = tmp + sizeof(tmp);
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	char tmp[24], *p = tmp;
 
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u > 0);
 	if (v < 0)
-		*--p = '-';
-	return buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+		*p++ = '-';
+	p = str_put_uint(p, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v,
+	    1);
+	return buf_add(b, tmp, (size_t)(p - tmp));
 }
 
 static enum perr
