@@ -732,6 +732,11 @@ enum qid {
 	" c.held_reason, c.moderator_edited, c.body_text," \
 	" c.type, c.format, c.date_local, c.date_gmt, c.wp_id, c.wp_parent," \
 	" c.wp_user_id, c.wp_approved, c.wxr_extra FROM comments c "
+/* What a thread page shows of a comment; the column order is what
+ * read_thread_comment() expects. */
+#define THREAD_SELECT \
+	"SELECT id, post_id, parent_id, author, url, commenter, user_id," \
+	" body_html, created, status, moderator_edited FROM comments "
 /* Newest publication or approved comment of post p. */
 #define LAST_ACTIVITY \
 	"max(p.published, coalesce((SELECT max(cm.created) FROM comments cm" \
@@ -846,11 +851,8 @@ static const char *const qsql[Q__N] = {
 	[Q_COMMENT_GET] = COMMENT_SELECT "WHERE id = ?1",
 	[Q_COMMENT_LIST_POST] = COMMENT_SELECT
 	    "WHERE post_id = ?1 ORDER BY created, id",
-	/* Column order is what read_thread_comment() expects. */
 	/* Every comment of the post, for a thread with few hidden ones. */
-	[Q_COMMENT_LIST_THREAD_ALL] = "SELECT id, post_id, parent_id, author,"
-	    " url, commenter, user_id, body_html, created, status,"
-	    " moderator_edited FROM comments WHERE post_id = ?1"
+	[Q_COMMENT_LIST_THREAD_ALL] = THREAD_SELECT "WHERE post_id = ?1"
 	    " ORDER BY created, id",
 	/* All comments of a post and the approved ones, from indexes. */
 	[Q_COMMENT_COUNTS] = "SELECT (SELECT count(*) FROM comments"
@@ -873,9 +875,7 @@ static const char *const qsql[Q__N] = {
 	    " UNION SELECT c.parent_id FROM comments c JOIN up ON c.id = up.id"
 	    " WHERE c.parent_id IS NOT NULL"
 	    " AND c.parent_id NOT IN (SELECT id FROM vis))"
-	    " SELECT id, post_id, parent_id, author, url,"
-	    " commenter, user_id, body_html, created, status, moderator_edited"
-	    " FROM comments WHERE id IN"
+	    " " THREAD_SELECT "WHERE id IN"
 	    " (SELECT id FROM vis UNION ALL SELECT id FROM up)"
 	    " AND post_id = ?1 ORDER BY created, id",
 	/* Newest = highest id (arrival order), which the (status, id) index
@@ -1524,11 +1524,19 @@ read_post(struct arena *a, sqlite3_stmt *s, struct post *p)
 	p->wxr_extra = "";
 }
 
+/* A comments.status column. The schema CHECK forbids other values; should
+ * one appear anyway, pending is the state that shows it to nobody. */
+static enum cstatus
+col_status(sqlite3_stmt *s, int i)
+{
+	int status = cstatus_parse((const char *)sqlite3_column_text(s, i));
+
+	return status < 0 ? CS_PENDING : (enum cstatus)status;
+}
+
 static void
 read_comment(struct arena *a, sqlite3_stmt *s, struct comment *c)
 {
-	int status;
-
 	memset(c, 0, sizeof(*c));
 	c->id = sqlite3_column_int64(s, 0);
 	c->post_id = sqlite3_column_int64(s, 1);
@@ -1542,10 +1550,7 @@ read_comment(struct arena *a, sqlite3_stmt *s, struct comment *c)
 	c->body_md = col_str(a, s, 9);
 	c->body_html = col_str(a, s, 10);
 	c->created = sqlite3_column_int64(s, 11);
-	/* The schema CHECK forbids other values; should one appear anyway,
-	 * pending is the state that shows it to nobody. */
-	status = cstatus_parse((const char *)sqlite3_column_text(s, 12));
-	c->status = status < 0 ? CS_PENDING : (enum cstatus)status;
+	c->status = col_status(s, 12);
 	c->held_reason = col_str(a, s, 13);
 	c->moderator_edited = sqlite3_column_int64(s, 14) != 0;
 	c->body_text = col_str(a, s, 15);
@@ -2577,8 +2582,6 @@ out:
 static void
 read_thread_comment(struct arena *a, sqlite3_stmt *s, struct comment *c)
 {
-	int status;
-
 	memset(c, 0, sizeof(*c));
 	c->id = sqlite3_column_int64(s, 0);
 	c->post_id = sqlite3_column_int64(s, 1);
@@ -2592,8 +2595,7 @@ read_thread_comment(struct arena *a, sqlite3_stmt *s, struct comment *c)
 	c->user_id = sqlite3_column_int64(s, 6);
 	c->body_html = col_str(a, s, 7);
 	c->created = sqlite3_column_int64(s, 8);
-	status = cstatus_parse((const char *)sqlite3_column_text(s, 9));
-	c->status = status < 0 ? CS_PENDING : (enum cstatus)status;
+	c->status = col_status(s, 9);
 	c->moderator_edited = sqlite3_column_int64(s, 10) != 0;
 }
 
@@ -2682,9 +2684,8 @@ sqlite_comment_list_thread(struct store *base, struct arena *a,
 	if (rc == SQLITE_OK && step_row(st, s) == P_OK) {
 		all = sqlite3_column_int64(s, 0);
 		shown = sqlite3_column_int64(s, 1);
-		done(s);
-	} else
-		done(s);
+	}
+	done(s);
 	pthread_mutex_unlock(&st->mu);
 	if (all - shown <= shown + 16)
 		return post_comments(base, a, post_id,
