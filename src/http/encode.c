@@ -1,5 +1,6 @@
 #include "encode.h"
 
+#include <sodium.h>
 #include <xxhash.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,19 +176,16 @@ enc_compress(enum coding c, const char *in, size_t n, struct buf *out)
 void
 enc_etag(const char *data, size_t n, char out[ENC_ETAG_BYTES])
 {
-	static const char hx[] = "0123456789abcdef";
 	XXH128_canonical_t md;
-	char *p = out;
-	size_t i;
+	size_t k;
 
 	XXH128_canonicalFromHash(&md, XXH3_128bits(data, n));
-	*p++ = '"';
-	for (i = 0; i < sizeof(md.digest); i++) {
-		*p++ = hx[md.digest[i] >> 4];
-		*p++ = hx[md.digest[i] & 15];
-	}
-	*p++ = '"';
-	*p = '\0';
+	out[0] = '"';
+	sodium_bin2hex(out + 1, ENC_ETAG_BYTES - 2, md.digest,
+	    sizeof(md.digest));
+	k = 1 + 2 * sizeof(md.digest);
+	out[k] = '"';
+	out[k + 1] = '\0';
 }
 
 /* The opaque-tag of etag with any W/ removed: pointer and length. */
