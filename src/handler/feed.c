@@ -71,6 +71,23 @@ jkv(struct feed *fd, const char *k, const char *v)
 	j(fd, v);
 }
 
+/* A JSON Feed item's opening and the members every item has, each
+ * followed by a comma: {"id":..,"url":..,"title":..,"content_html":.., */
+static void
+jitem(struct feed *fd, const char *id, const char *url, const char *title,
+    const char *html)
+{
+	buf_putc(fd->b, '{');
+	jkv(fd, "id", id);
+	buf_putc(fd->b, ',');
+	jkv(fd, "url", url);
+	buf_putc(fd->b, ',');
+	jkv(fd, "title", title);
+	buf_putc(fd->b, ',');
+	jkv(fd, "content_html", html);
+	buf_putc(fd->b, ',');
+}
+
 /* An element with escaped text: <name>text</name>\n */
 static void
 xel(struct feed *fd, const char *name, const char *text)
@@ -341,15 +358,7 @@ post_item(struct feed *fd, const struct post *p)
 		    "</entry>\n", (long long)p->n_approved);
 		break;
 	case FEED_JSON:
-		buf_putc(fd->b, '{');
-		jkv(fd, "id", id);
-		buf_putc(fd->b, ',');
-		jkv(fd, "url", url);
-		buf_putc(fd->b, ',');
-		jkv(fd, "title", p->title);
-		buf_putc(fd->b, ',');
-		jkv(fd, "content_html", html);
-		buf_putc(fd->b, ',');
+		jitem(fd, id, url, p->title, html);
 		jkv(fd, "summary", p->excerpt);
 		buf_putc(fd->b, ',');
 		if (*p->image) {
@@ -512,15 +521,7 @@ comment_item(struct feed *fd, const struct comment *c, const struct post *p,
 		buf_puts(fd->b, "\" type=\"text/html\"/>\n</entry>\n");
 		break;
 	case FEED_JSON:
-		buf_putc(fd->b, '{');
-		jkv(fd, "id", id);
-		buf_putc(fd->b, ',');
-		jkv(fd, "url", url);
-		buf_putc(fd->b, ',');
-		jkv(fd, "title", title);
-		buf_putc(fd->b, ',');
-		jkv(fd, "content_html", c->body_html);
-		buf_putc(fd->b, ',');
+		jitem(fd, id, url, title, c->body_html);
 		jkv(fd, "content_text", text);
 		buf_putc(fd->b, ',');
 		jkv(fd, "date_published", rfc3339(a, c->created));
